@@ -1,0 +1,12 @@
+//! shipshape: typed environment specs in, validated and linted manifests out.
+//!
+//! The pipeline runs one way: a [`spec`] (an app's `app.yaml` layered with one
+//! `<env>.yaml`) is rendered by [`render`] through templates into target files (Kubernetes
+//! YAML, Helm values, Compose); [`manifest`] parses files into documents that keep their
+//! positions; [`schema`] validates documents against strict schemas; [`policy`] runs the
+//! rule catalogue over them; [`diff`] compares them with committed golden output; [`report`]
+//! prints what was found in every format. The [`cli`] module maps subcommands onto these.
+
+pub mod cli;
+pub mod manifest;
+pub mod report;

@@ -1,0 +1,535 @@
+//! A YAML reader that keeps positions: every node knows the line and column it starts at.
+//!
+//! Used where a location matters (spec files, findings, schema errors); the values it
+//! produces follow the YAML 1.2 core schema, as Kubernetes tooling reads manifests.
+
+use std::fmt;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+
+/// A position in a text file: 1-based line and column, and the byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub col: u32,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// A YAML node with the position where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Where the node's value starts.
+    pub pos: Pos,
+    /// What the node holds.
+    pub kind: NodeKind,
+}
+
+/// The shape of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// A scalar resolved to a JSON value (null, bool, number or string).
+    Scalar(Value),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in source order; each key keeps its own position.
+    Map(Vec<Entry>),
+}
+
+/// One key of a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key as text (non-string keys are written as their YAML text).
+    pub key: String,
+    /// Where the key starts.
+    pub key_pos: Pos,
+    /// The value.
+    pub value: Node,
+}
+
+/// A YAML syntax or structure error with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// Where the problem is.
+    pub pos: Pos,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pos, self.message)
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+/// One document of a stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlDocument {
+    /// Where the document's content starts (or its `---` marker when it is empty).
+    pub pos: Pos,
+    /// The root node; `None` for an empty document.
+    pub root: Option<Node>,
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos {
+        line: span.start.line() as u32,
+        col: span.start.col() as u32 + 1,
+    }
+}
+
+/// Parses a multi-document YAML stream, keeping positions.
+///
+/// Duplicate keys in a mapping are errors (YAML forbids them; peers silently keep the last).
+/// Anchors and aliases are resolved. Empty documents are kept as `root: None`.
+pub fn parse_stream(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut docs = Vec::new();
+    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut doc_pos = Pos { line: 1, col: 1 };
+    let mut current: Option<Node> = None;
+    while let Some(item) = parser.next_event() {
+        let (event, span) = item.map_err(|e| YamlError {
+            pos: Pos {
+                line: e.marker().line() as u32,
+                col: e.marker().col() as u32 + 1,
+            },
+            message: e.info().to_string(),
+        })?;
+        let pos = pos_of(&span);
+        let node = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
+            Event::DocumentStart(_) => {
+                doc_pos = pos;
+                current = None;
+                anchors.clear();
+                continue;
+            }
+            Event::DocumentEnd => {
+                docs.push(YamlDocument {
+                    pos: current.as_ref().map_or(doc_pos, |n| n.pos),
+                    root: current.take(),
+                });
+                continue;
+            }
+            Event::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
+                Some((_, node)) => Node {
+                    pos,
+                    kind: node.kind.clone(),
+                },
+                None => {
+                    return Err(YamlError {
+                        pos,
+                        message: "alias to an unknown anchor".into(),
+                    });
+                }
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = resolve_scalar(&text, style, tag.as_deref());
+                let node = Node {
+                    pos,
+                    kind: NodeKind::Scalar(value),
+                };
+                if anchor > 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+            Event::SequenceStart(anchor, _) => {
+                stack.push(Frame::Seq {
+                    pos,
+                    anchor,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingStart(anchor, _) => {
+                stack.push(Frame::Map {
+                    pos,
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                    merged: Vec::new(),
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = stack.pop().expect("parser balances collections");
+                let (node, anchor) = match frame {
+                    Frame::Seq { pos, anchor, items } => (
+                        Node {
+                            pos,
+                            kind: NodeKind::Seq(items),
+                        },
+                        anchor,
+                    ),
+                    Frame::Map {
+                        pos,
+                        anchor,
+                        mut entries,
+                        merged,
+                        ..
+                    } => {
+                        for entry in merged {
+                            if !entries.iter().any(|e| e.key == entry.key) {
+                                entries.push(entry);
+                            }
+                        }
+                        (
+                            Node {
+                                pos,
+                                kind: NodeKind::Map(entries),
+                            },
+                            anchor,
+                        )
+                    }
+                };
+                if anchor > 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+        };
+        push_node(&mut stack, &mut current, node)?;
+    }
+    Ok(docs)
+}
+
+enum Frame {
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        anchor: usize,
+        entries: Vec<Entry>,
+        pending_key: Option<(String, Pos)>,
+        merged: Vec<Entry>,
+    },
+}
+
+fn push_node(stack: &mut [Frame], current: &mut Option<Node>, node: Node) -> Result<(), YamlError> {
+    match stack.last_mut() {
+        None => *current = Some(node),
+        Some(Frame::Seq { items, .. }) => items.push(node),
+        Some(Frame::Map {
+            entries,
+            pending_key,
+            merged,
+            ..
+        }) => match pending_key.take() {
+            None => {
+                let key = match &node.kind {
+                    NodeKind::Scalar(Value::String(s)) => s.clone(),
+                    NodeKind::Scalar(Value::Null) => "null".to_string(),
+                    NodeKind::Scalar(v) => v.to_string(),
+                    NodeKind::Seq(_) | NodeKind::Map(_) => {
+                        return Err(YamlError {
+                            pos: node.pos,
+                            message: "a mapping key must be a scalar".into(),
+                        });
+                    }
+                };
+                if let Some(first) = entries.iter().find(|e| e.key == key) {
+                    if key != "<<" {
+                        return Err(YamlError {
+                            pos: node.pos,
+                            message: format!(
+                                "duplicate key `{key}` (first defined at line {}); remove one of them",
+                                first.key_pos.line
+                            ),
+                        });
+                    }
+                }
+                *pending_key = Some((key, node.pos));
+            }
+            Some((key, key_pos)) => {
+                if key == "<<" {
+                    merge_keys(merged, node);
+                } else {
+                    entries.push(Entry {
+                        key,
+                        key_pos,
+                        value: node,
+                    });
+                }
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Collects the entries of a YAML merge key (`<<: *base`); keys set in the map itself win.
+fn merge_keys(merged: &mut Vec<Entry>, node: Node) {
+    let sources = match node.kind {
+        NodeKind::Map(m) => vec![m],
+        NodeKind::Seq(items) => items
+            .into_iter()
+            .filter_map(|n| match n.kind {
+                NodeKind::Map(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        NodeKind::Scalar(_) => Vec::new(),
+    };
+    for source in sources {
+        for entry in source {
+            if !merged.iter().any(|e| e.key == entry.key) {
+                merged.push(entry);
+            }
+        }
+    }
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema (plain scalars only; quoted ones are strings).
+pub fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> Value {
+    if let Some(tag) = tag {
+        if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
+            match tag.suffix.as_str() {
+                "str" | "binary" => return Value::String(text.to_string()),
+                "null" => return Value::Null,
+                _ => {}
+            }
+        }
+    }
+    if style != ScalarStyle::Plain {
+        return Value::String(text.to_string());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::String(text.to_string());
+        }
+        _ => {}
+    }
+    if let Some(n) = parse_int(text) {
+        return Value::Number(n);
+    }
+    if looks_like_float(text) {
+        if let Ok(f) = text.parse::<f64>() {
+            if let Some(n) = Number::from_f64(f) {
+                return Value::Number(n);
+            }
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn parse_int(text: &str) -> Option<Number> {
+    let (neg, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
+        (16, h)
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        (8, o)
+    } else {
+        (10, digits)
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(body, radix).ok()?;
+    if neg {
+        let v = i64::try_from(magnitude).ok()?;
+        Some(Number::from(-v))
+    } else {
+        Some(Number::from(magnitude))
+    }
+}
+
+fn looks_like_float(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let mut digits = 0;
+    let mut dots = 0;
+    let mut exp = false;
+    let mut prev = ' ';
+    for c in body.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            '.' if !exp => dots += 1,
+            'e' | 'E' if digits > 0 && !exp => exp = true,
+            '-' | '+' if matches!(prev, 'e' | 'E') => {}
+            _ => return false,
+        }
+        prev = c;
+    }
+    digits > 0 && dots <= 1 && !matches!(prev, 'e' | 'E' | '-' | '+')
+}
+
+impl Node {
+    /// Converts the node to a plain JSON value, dropping positions.
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            NodeKind::Scalar(v) => v.clone(),
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            NodeKind::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for e in entries {
+                    map.insert(e.key.clone(), e.value.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// The child at one JSON pointer token: a key of a mapping or an index of a sequence.
+    pub fn child(&self, token: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|e| e.key == token).map(|e| &e.value),
+            NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            NodeKind::Scalar(_) => None,
+        }
+    }
+
+    /// The entry of a mapping by key.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// Finds the position for a JSON pointer (`/spec/replicas`).
+    ///
+    /// Returns the value's position and, when the last step is a mapping key, the key's
+    /// position. A pointer that goes past what exists resolves to the deepest node that does.
+    pub fn locate(&self, pointer: &str) -> Located {
+        let mut node = self;
+        let mut key_pos = None;
+        let mut exact = true;
+        for token in pointer_tokens(pointer) {
+            match &node.kind {
+                NodeKind::Map(entries) => match entries.iter().find(|e| e.key == token) {
+                    Some(e) => {
+                        key_pos = Some(e.key_pos);
+                        node = &e.value;
+                    }
+                    None => {
+                        exact = false;
+                        break;
+                    }
+                },
+                NodeKind::Seq(items) => {
+                    match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(n) => {
+                            key_pos = None;
+                            node = n;
+                        }
+                        None => {
+                            exact = false;
+                            break;
+                        }
+                    }
+                }
+                NodeKind::Scalar(_) => {
+                    exact = false;
+                    break;
+                }
+            }
+        }
+        Located {
+            value: node.pos,
+            key: key_pos,
+            exact,
+        }
+    }
+}
+
+/// The result of locating a JSON pointer in a node tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    /// Where the value (or the deepest existing ancestor) starts.
+    pub value: Pos,
+    /// Where its key starts, when the value is a mapping entry.
+    pub key: Option<Pos>,
+    /// Whether the whole pointer resolved.
+    pub exact: bool,
+}
+
+impl Located {
+    /// The key's position if there is one, else the value's.
+    pub fn key_or_value(&self) -> Pos {
+        self.key.unwrap_or(self.value)
+    }
+}
+
+/// Splits a JSON pointer into unescaped tokens.
+pub fn pointer_tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Escapes one token for a JSON pointer.
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_keys_and_values() {
+        let docs = parse_stream("a: 1\nb:\n  c: [x, y]\n---\nz: true\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        let root = docs[0].root.as_ref().unwrap();
+        let loc = root.locate("/b/c/1");
+        assert_eq!(loc.value, Pos { line: 3, col: 10 });
+        let loc = root.locate("/b/c");
+        assert_eq!(loc.key, Some(Pos { line: 3, col: 3 }));
+        assert_eq!(
+            docs[1].root.as_ref().unwrap().to_value(),
+            serde_json::json!({"z": true})
+        );
+    }
+
+    #[test]
+    fn scalars_follow_the_core_schema() {
+        let docs = parse_stream("a: 010\nb: '1'\nc: 1.5\nd: yes\ne: ~\nf: 0x1F\ng: 1e3\nh: 500m\n")
+            .unwrap();
+        let v = docs[0].root.as_ref().unwrap().to_value();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 10, "b": "1", "c": 1.5, "d": "yes", "e": null, "f": 31, "g": 1000.0, "h": "500m"})
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let err = parse_stream("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 3, col: 1 });
+        assert!(err.message.contains("duplicate key `a`"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_carry_positions() {
+        let err = parse_stream("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.pos.line >= 1);
+    }
+
+    #[test]
+    fn anchors_and_merge_keys() {
+        let docs = parse_stream("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n").unwrap();
+        let v = docs[0].root.as_ref().unwrap().to_value();
+        assert_eq!(v["other"], serde_json::json!({"y": 3, "x": 1}));
+    }
+}
