@@ -3,8 +3,8 @@
 //! `<testsuites>` holds one `<testsuite>` per file (sorted by path; findings without a
 //! location go to a suite named `(no location)`). A suite holds one `<testcase>` per resource
 //! (validation) and one per rule-object pair for findings that belong to no resource (lint).
-//! A findings' position decides its resource: the last resource of the same file that starts
-//! at or before it.
+//! A finding's position decides its resource: the last resource of the same file that starts
+//! at or before it (a finding without a position goes to its object's resource).
 //!
 //! A case fails (`<failure>`) when its resource is invalid or it has an error or warning
 //! finding that is not exempted; it is an `<error>` when its resource could not be checked;
@@ -137,13 +137,21 @@ fn build_suites(report: &Report) -> BTreeMap<String, Vec<Case<'_>>> {
             });
     }
     for f in &report.findings {
-        let file = f
-            .location
+        // A finding without a position belongs to its object's resource, when listed.
+        let placed = match (&f.location, &f.object) {
+            (None, Some(object)) => report
+                .resources
+                .iter()
+                .find(|r| &r.object == object)
+                .map(|r| r.location.clone()),
+            _ => f.location.clone(),
+        };
+        let file = placed
             .as_ref()
             .map_or(NO_LOCATION.to_string(), |l| l.file.clone());
         let cases = suites.entry(file).or_default();
         // The resource the finding lies in: the last one starting at or before it.
-        let owner = f.location.as_ref().and_then(|loc| {
+        let owner = placed.as_ref().and_then(|loc| {
             cases
                 .iter()
                 .enumerate()

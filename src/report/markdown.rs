@@ -1,7 +1,7 @@
 //! The Markdown format: tables for a GitHub job summary or a pull request comment.
 //!
 //! A heading, a summary table (resources per status and/or findings per severity), a table
-//! of findings (location, severity, rule, message), a table of exempted findings with their
+//! of findings (location, severity, rule, message; in file order as in the text format), a table of exempted findings with their
 //! reasons, and, for validation, a table of the resources that are not valid (all of them
 //! with `verbose`). Cell text is escaped: `|`, `&`, `<`, `>`, and line breaks become `<br>`.
 
@@ -39,11 +39,9 @@ impl Render for Markdown {
             );
         }
 
-        let open: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.exempted.is_none())
-            .collect();
+        let (exempted, open): (Vec<&Finding>, Vec<&Finding>) = super::text::by_file(report)
+            .into_iter()
+            .partition(|f| f.exempted.is_some());
         if !open.is_empty() {
             out.push_str("\n### Findings\n\n");
             out.push_str("| Location | Severity | Rule | Message |\n");
@@ -60,11 +58,6 @@ impl Render for Markdown {
             }
         }
 
-        let exempted: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.exempted.is_some())
-            .collect();
         if !exempted.is_empty() {
             out.push_str("\n### Exempted findings\n\n");
             out.push_str("| Location | Severity | Rule | Message | Reason | Expires |\n");

@@ -6,12 +6,16 @@
 //! (`error`, `warning`, `note`), its message, a physical location (relative URI with
 //! forward slashes, start line and column) and the object as a logical location. Exempted
 //! findings carry a `suppressions` entry with the exemption's reason as justification.
+//!
+//! GitHub rejects a whole upload when one result lacks a file. A finding without a location
+//! is therefore reported at the start of its object's resource when the report lists it,
+//! and otherwise as a `toolExecutionNotifications` entry of the run's invocation.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Finding, Render, RenderOptions, Report, RuleDoc, Severity};
+use super::{Finding, Location, Render, RenderOptions, Report, RuleDoc, Severity};
 
 /// The SARIF schema the output declares.
 pub const SARIF_SCHEMA: &str =
@@ -54,11 +58,29 @@ pub fn to_value(report: &Report) -> Value {
         .iter()
         .map(|(code, (name, doc))| rule(code, name, *doc))
         .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, index[f.rule.code.as_str()]))
-        .collect();
+    // GitHub rejects a whole upload when one result has no file, so findings that cannot be
+    // placed in a file become notifications of the run instead of results.
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for f in &report.findings {
+        let rule_index = index[f.rule.code.as_str()];
+        match place(report, f) {
+            Some(location) => results.push(result(f, rule_index, location)),
+            None => notifications.push(json!({
+                "level": level(f.severity),
+                "message": { "text": message_text(f) },
+                "descriptor": { "id": f.rule.code, "index": rule_index },
+            })),
+        }
+    }
+    let mut invocation = Map::new();
+    invocation.insert("executionSuccessful".into(), json!(true));
+    if !notifications.is_empty() {
+        invocation.insert(
+            "toolExecutionNotifications".into(),
+            Value::Array(notifications),
+        );
+    }
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -72,6 +94,7 @@ pub fn to_value(report: &Report) -> Value {
                     "rules": rules,
                 }
             },
+            "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
@@ -125,8 +148,20 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A `result` for one finding.
-fn result(f: &Finding, rule_index: usize) -> Value {
+/// Where a finding is reported: its own location, else the start of its object's resource.
+fn place<'a>(report: &'a Report, f: &'a Finding) -> Option<&'a Location> {
+    f.location.as_ref().or_else(|| {
+        let object = f.object.as_ref()?;
+        report
+            .resources
+            .iter()
+            .find(|r| &r.object == object)
+            .map(|r| &r.location)
+    })
+}
+
+/// The message with the help and spec hints as further paragraphs.
+fn message_text(f: &Finding) -> String {
     let mut text = f.message.clone();
     if let Some(help) = &f.help {
         text.push_str("\n\nhelp: ");
@@ -136,31 +171,32 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         text.push_str("\n\nspec: ");
         text.push_str(spec);
     }
+    text
+}
+
+/// A `result` for one finding, reported at `loc`.
+fn result(f: &Finding, rule_index: usize, loc: &Location) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(f.rule.code));
     result.insert("ruleIndex".into(), json!(rule_index));
     result.insert("level".into(), json!(level(f.severity)));
-    result.insert("message".into(), json!({ "text": text }));
+    result.insert("message".into(), json!({ "text": message_text(f) }));
 
     let mut location = Map::new();
-    if let Some(loc) = &f.location {
-        location.insert(
-            "physicalLocation".into(),
-            json!({
-                "artifactLocation": { "uri": artifact_uri(&loc.file) },
-                "region": { "startLine": loc.line, "startColumn": loc.col },
-            }),
-        );
-    }
+    location.insert(
+        "physicalLocation".into(),
+        json!({
+            "artifactLocation": { "uri": artifact_uri(&loc.file) },
+            "region": { "startLine": loc.line, "startColumn": loc.col },
+        }),
+    );
     if let Some(object) = &f.object {
         location.insert(
             "logicalLocations".into(),
             json!([{ "fullyQualifiedName": object, "kind": "object" }]),
         );
     }
-    if !location.is_empty() {
-        result.insert("locations".into(), json!([location]));
-    }
+    result.insert("locations".into(), json!([location]));
     if let Some(ex) = &f.exempted {
         let mut justification = ex.reason.clone();
         if let Some(expires) = &ex.expires {
@@ -184,7 +220,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
 /// A path outside the working folder becomes a `file://` URI.
 pub fn artifact_uri(file: &str) -> String {
     let mut path = file.replace('\\', "/");
-    let absolute = path.starts_with('/') || path.as_bytes().get(1) == Some(&b':');
+    let absolute = path.starts_with('/') || has_drive(&path);
     if absolute {
         if let Ok(cwd) = std::env::current_dir() {
             let cwd = cwd.display().to_string().replace('\\', "/");
@@ -197,21 +233,29 @@ pub fn artifact_uri(file: &str) -> String {
     while let Some(rest) = path.strip_prefix("./") {
         path = rest.to_string();
     }
-    let encoded = percent_encode(&path);
     if path.starts_with('/') {
-        format!("file://{encoded}")
-    } else if path.as_bytes().get(1) == Some(&b':') {
-        format!("file:///{encoded}")
+        format!("file://{}", percent_encode(&path, true))
+    } else if has_drive(&path) {
+        format!("file:///{}", percent_encode(&path, true))
     } else {
-        encoded
+        // In a relative reference a `:` would read as a scheme: encode it.
+        percent_encode(&path, false)
     }
 }
 
-/// Percent-encodes every byte that is not unreserved, a sub-delimiter, `/`, `:` or `@`.
-fn percent_encode(s: &str) -> String {
+/// Whether a path starts with a Windows drive (`C:/`).
+fn has_drive(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/'
+}
+
+/// Percent-encodes every byte that is not unreserved, a sub-delimiter, `/`, `@`, or (when
+/// `colon`) `:`.
+fn percent_encode(s: &str, colon: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=/:@".contains(&b);
+        let keep =
+            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=/@".contains(&b) || (colon && b == b':');
         if keep {
             out.push(b as char);
         } else {
@@ -230,6 +274,8 @@ mod tests {
         assert_eq!(artifact_uri("./k8s/deploy.yaml"), "k8s/deploy.yaml");
         assert_eq!(artifact_uri("k8s\\deploy.yaml"), "k8s/deploy.yaml");
         assert_eq!(artifact_uri("my dir/a#1.yaml"), "my%20dir/a%231.yaml");
+        assert_eq!(artifact_uri("a:1.yaml"), "a%3A1.yaml");
+        assert_eq!(artifact_uri("C:\\k8s\\a.yaml"), "file:///C:/k8s/a.yaml");
         assert_eq!(
             artifact_uri("/elsewhere/a.yaml"),
             "file:///elsewhere/a.yaml"

@@ -91,7 +91,7 @@ impl Render for Text {
 
 /// Findings in file order: by file, line, column (stable, so equal positions keep the
 /// report's order); findings without a location last.
-fn by_file(report: &Report) -> Vec<&Finding> {
+pub(crate) fn by_file(report: &Report) -> Vec<&Finding> {
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
     findings.sort_by(|a, b| {
         let key = |f: &Finding| f.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
