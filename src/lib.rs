@@ -10,3 +10,5 @@
 pub mod cli;
 pub mod manifest;
 pub mod report;
+pub mod spec;
+pub mod workspace;
