@@ -4,7 +4,7 @@
 //! SARIF, JUnit, GitHub annotations, Markdown) renders the same value. A finding is a value,
 //! not an error: errors are for the tool itself failing.
 //!
-//! Commands build a [`Report`] and hand it to [`emit`] with the [`FormatSpec`]s the user
+//! Commands build a [`Report`] and hand it to [`emit()`] with the [`FormatSpec`]s the user
 //! asked for (`--format text --format sarif=out.sarif`, parsed by [`OutputArgs`]). Each
 //! format is one file behind the [`Render`] trait: [`text`], [`json`], [`sarif`], [`junit`],
 //! [`github`], [`markdown`].
