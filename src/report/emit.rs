@@ -257,7 +257,8 @@ pub fn emit_with(
             None => {
                 let stdout = io::stdout();
                 let options = RenderOptions {
-                    color: spec.format == Format::Text && use_color(stdout.is_terminal()),
+                    color: spec.format == Format::Text
+                        && use_color(stdout.is_terminal(), std::env::var_os("NO_COLOR")),
                     ..*options
                 };
                 let text = render(report, spec.format, &options);
@@ -275,8 +276,8 @@ pub fn emit_with(
 }
 
 /// Colour when writing to a terminal and `NO_COLOR` is unset or empty (no-color.org).
-fn use_color(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn use_color(is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// At most one format to stdout; no file named twice.
@@ -393,6 +394,14 @@ mod tests {
             FormatSpec::file(Format::Json, "a"),
         ])
         .unwrap();
+    }
+
+    #[test]
+    fn colour_needs_a_terminal_and_no_no_color() {
+        assert!(use_color(true, None));
+        assert!(use_color(true, Some("".into())));
+        assert!(!use_color(true, Some("1".into())));
+        assert!(!use_color(false, None));
     }
 
     #[test]

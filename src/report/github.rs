@@ -75,3 +75,20 @@ pub fn escape_data(s: &str) -> String {
 pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_the_runner_expects() {
+        assert_eq!(
+            escape_data("50% done\r\nnext: a,b"),
+            "50%25 done%0D%0Anext: a,b"
+        );
+        assert_eq!(
+            escape_property("dir,x/50%:a.yaml\n"),
+            "dir%2Cx/50%25%3Aa.yaml%0A"
+        );
+    }
+}
