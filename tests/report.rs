@@ -134,7 +134,7 @@ fn sources(report: &mut Report) {
     for (path, file) in [
         (DEPLOY, "k8s/deploy.yaml"),
         (SECRET, "k8s/secret.yaml"),
-        (ODD, "k8s/odd,name:1.yaml"),
+        (ODD, "k8s/tab-indented.yaml"),
     ] {
         let text = std::fs::read_to_string(fixture(file)).unwrap();
         report.add_source(&Source::new(path, text));
