@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod manifest;
+pub mod render;
 pub mod report;
 pub mod spec;
 pub mod workspace;
