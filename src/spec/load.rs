@@ -210,16 +210,25 @@ pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environm
     };
 
     for error in validator().iter_errors(&layered.value) {
-        let pointer = error.instance_path().as_str().to_string();
-        diagnostics.extend(schema_diagnostic(
-            &pointer,
-            error.kind(),
-            error.instance(),
-            &error.to_string(),
-            &locate_value,
-            &locate_key,
-        ));
+        collect_schema_errors(&error, &locate_value, &locate_key, &mut diagnostics);
     }
+    // A misspelt required key shows up twice: as unknown and as missing. Keep the first.
+    let suggested: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            d.help
+                .as_deref()?
+                .strip_prefix("did you mean `")?
+                .strip_suffix("`?")
+                .map(String::from)
+        })
+        .collect();
+    diagnostics.retain(|d| {
+        !(d.message.starts_with("missing required key")
+            && suggested
+                .iter()
+                .any(|s| d.message.contains(&format!("`{s}`"))))
+    });
     super::checks::check_values(&layered.value, &mut |pointer, message, help| {
         diagnostics.push(SpecDiagnostic {
             location: locate_value(pointer),
@@ -312,6 +321,75 @@ fn type_name(t: &str) -> &str {
     }
 }
 
+/// Turns one schema error into diagnostics. For `anyOf`/`oneOf` (optional fields, quantities,
+/// int-or-string), the branches whose type does not even match are dropped and the errors of
+/// the branch that does are reported, so the user reads about the actual problem.
+fn collect_schema_errors(
+    error: &jsonschema::ValidationError<'_>,
+    locate_value: &dyn Fn(&str) -> Location,
+    locate_key: &dyn Fn(&str) -> Location,
+    out: &mut Vec<SpecDiagnostic>,
+) {
+    let pointer = error.instance_path().as_str().to_string();
+    let branches = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    if let Some(branches) = branches {
+        let plausible: Vec<&Vec<jsonschema::ValidationError<'static>>> = branches
+            .iter()
+            .filter(|errs| {
+                !errs.iter().any(|e| {
+                    e.instance_path().as_str() == pointer
+                        && matches!(e.kind(), ValidationErrorKind::Type { .. })
+                })
+            })
+            .collect();
+        let consts: Vec<&Value> = branches
+            .iter()
+            .filter_map(|errs| match errs.as_slice() {
+                [e] if e.instance_path().as_str() == pointer => match e.kind() {
+                    ValidationErrorKind::Constant { expected_value } => {
+                        Some(expected_value.as_ref())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if !consts.is_empty() && consts.len() == plausible.len() {
+            let options = Value::Array(consts.into_iter().cloned().collect());
+            out.extend(schema_diagnostic(
+                &pointer,
+                &ValidationErrorKind::Enum {
+                    options: std::sync::Arc::new(options),
+                },
+                error.instance(),
+                &error.to_string(),
+                locate_value,
+                locate_key,
+            ));
+            return;
+        }
+        if let [only] = plausible.as_slice() {
+            for e in only.iter() {
+                collect_schema_errors(e, locate_value, locate_key, out);
+            }
+            return;
+        }
+    }
+    out.extend(schema_diagnostic(
+        &pointer,
+        error.kind(),
+        error.instance(),
+        &error.to_string(),
+        locate_value,
+        locate_key,
+    ));
+}
+
 fn schema_diagnostic(
     pointer: &str,
     kind: &ValidationErrorKind,
@@ -376,6 +454,7 @@ fn schema_diagnostic(
                 TypeKind::Multiple(set) => set
                     .iter()
                     .map(|t| type_name(&t.to_string()).to_string())
+                    .filter(|t| t != "null")
                     .collect::<Vec<_>>()
                     .join(" or "),
             };
