@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod golden;
 pub mod manifest;
+pub mod render;
 pub mod report;
 pub mod spec;
 pub mod workspace;

@@ -39,6 +39,12 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<String>,
 
+    /// The workload's role in its application (`app.kubernetes.io/component`), e.g. `api` or
+    /// `gateway`. Defaults to `server`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub component: Option<String>,
+
     /// Which files to render for this environment.
     #[serde(default = "default_targets")]
     #[schemars(length(min = 1))]
