@@ -39,7 +39,9 @@ impl Drift {
     /// The path relative to `golden/`.
     pub fn path(&self) -> &str {
         match self {
-            Drift::Missing { path, .. } | Drift::Changed { path, .. } | Drift::Stale { path, .. } => path,
+            Drift::Missing { path, .. }
+            | Drift::Changed { path, .. }
+            | Drift::Stale { path, .. } => path,
         }
     }
 }
@@ -69,7 +71,11 @@ pub fn golden_files(golden_dir: &Path, id: &EnvId) -> Vec<String> {
 }
 
 /// Compares one environment's rendered files with `golden/`.
-pub fn compare<R: RenderedText>(golden_dir: &Path, id: &EnvId, rendered: &[R]) -> std::io::Result<Vec<Drift>> {
+pub fn compare<R: RenderedText>(
+    golden_dir: &Path,
+    id: &EnvId,
+    rendered: &[R],
+) -> std::io::Result<Vec<Drift>> {
     let mut drift = Vec::new();
     let mut seen = BTreeSet::new();
     for file in rendered {
@@ -103,7 +109,10 @@ pub fn compare<R: RenderedText>(golden_dir: &Path, id: &EnvId, rendered: &[R]) -
 pub fn write_atomic(path: &Path, text: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         use std::io::Write;

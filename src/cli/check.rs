@@ -12,7 +12,9 @@ use crate::workspace::Workspace;
 
 /// Arguments of `shipshape check`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  shipshape check\n  shipshape check materi-api/production janua-api")]
+#[command(
+    after_help = "Examples:\n  shipshape check\n  shipshape check materi-api/production janua-api"
+)]
 pub struct Args {
     /// Environments to check, as `<app>` or `<app>/<env>` (default: all).
     #[arg(value_name = "APP[/ENV]")]
@@ -87,7 +89,9 @@ fn plural(n: usize) -> &'static str {
 pub fn unified(d: &Drift) -> String {
     let (old, new, note) = match d {
         Drift::Missing { rendered, .. } => ("", rendered.as_str(), "golden file missing"),
-        Drift::Changed { golden, rendered, .. } => (golden.as_str(), rendered.as_str(), "golden file differs"),
+        Drift::Changed {
+            golden, rendered, ..
+        } => (golden.as_str(), rendered.as_str(), "golden file differs"),
         Drift::Stale { golden, .. } => (golden.as_str(), "", "no longer rendered"),
     };
     let path = d.path();

@@ -24,7 +24,9 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// Render environments and write the result into `golden/`.
-    #[command(after_help = "Examples:\n  shipshape golden accept\n  shipshape golden accept materi-api/production")]
+    #[command(
+        after_help = "Examples:\n  shipshape golden accept\n  shipshape golden accept materi-api/production"
+    )]
     Accept(AcceptArgs),
 }
 
@@ -77,7 +79,11 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
     for (id, result) in &results {
         let rendered = result.as_ref().expect("errors returned above");
         let drift = golden::compare(&golden_dir, id, rendered)?;
-        unchanged += rendered.len() - drift.iter().filter(|d| !matches!(d, Drift::Stale { .. })).count();
+        unchanged += rendered.len()
+            - drift
+                .iter()
+                .filter(|d| !matches!(d, Drift::Stale { .. }))
+                .count();
         for d in drift {
             let path = golden_dir.join(d.path());
             match d {
@@ -87,7 +93,8 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
                     println!("wrote golden/{}", d_path(&path, &golden_dir));
                 }
                 Drift::Stale { .. } => {
-                    std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("removing {}", path.display()))?;
                     println!("removed golden/{}", d_path(&path, &golden_dir));
                 }
             }
@@ -99,5 +106,8 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn d_path(path: &std::path::Path, golden_dir: &std::path::Path) -> String {
-    path.strip_prefix(golden_dir).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(golden_dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
