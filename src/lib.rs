@@ -10,3 +10,4 @@
 pub mod cli;
 pub mod manifest;
 pub mod report;
+pub mod schema;
