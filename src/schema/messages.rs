@@ -61,10 +61,11 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
             if !ctx.strict {
                 return;
             }
-            let known = error
+            let location = error
                 .absolute_keyword_location()
-                .map(|u| (ctx.known_properties)(u.as_str()))
-                .unwrap_or_default();
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_else(|| format!("#{}", error.schema_path().as_str()));
+            let known = (ctx.known_properties)(&location);
             for field in unexpected {
                 let field_pointer = format!("{pointer}/{}", escape_token(field));
                 let field_path = dotted(ctx.root, &field_pointer);

@@ -18,9 +18,7 @@ pub const BASE_URI: &str = "https://shipshape.dev/schemas/";
 pub const KUBERNETES_URI: &str = "https://shipshape.dev/schemas/kubernetes.json";
 
 /// The embedded Kubernetes schemas, one definitions file per minor version.
-const KUBERNETES: &[(u32, &str)] = &[
-    (37, include_str!("../../schemas/kubernetes/v1.37.json")),
-];
+const KUBERNETES: &[(u32, &str)] = &[(37, include_str!("../../schemas/kubernetes/v1.37.json"))];
 
 /// The bundled CRD schemas (made by `shipshape schema import`).
 const CRDS: &[(&str, &str)] = &[
@@ -40,6 +38,8 @@ const CRDS: &[(&str, &str)] = &[
 
 /// The Compose specification schema.
 const COMPOSE: &str = include_str!("../../schemas/compose/compose-spec.json");
+/// The `$id` of the Compose specification schema.
+const COMPOSE_ID: &str = "compose_spec.json";
 /// The values schema of the conventional application chart.
 const HELM_VALUES: &str = include_str!("../../schemas/helm/app-chart.values.schema.json");
 
@@ -109,6 +109,7 @@ pub struct Registry {
     minor: u32,
     extra: Vec<(String, Arc<Value>)>,
     loaded: OnceLock<Result<Loaded, String>>,
+    compose_schema: OnceLock<Result<Arc<Value>, String>>,
     compose: LazyValidator,
 }
 
@@ -172,6 +173,7 @@ impl Registry {
             minor,
             extra,
             loaded: OnceLock::new(),
+            compose_schema: OnceLock::new(),
             compose: OnceLock::new(),
         })
     }
@@ -273,7 +275,10 @@ impl Registry {
             Target::Compose => self
                 .compose
                 .get_or_init(|| {
-                    let schema = parse_embedded(COMPOSE)?;
+                    let schema = self
+                        .compose_schema
+                        .get_or_init(|| parse_embedded(COMPOSE).map(Arc::new))
+                        .clone()?;
                     jsonschema::options()
                         .with_draft(Draft::Draft7)
                         .should_validate_formats(false)
@@ -306,8 +311,12 @@ impl Registry {
             return Vec::new();
         };
         let parent = fragment.rsplit_once('/').map_or("", |(p, _)| p);
-        let doc = if uri == format!("{BASE_URI}compose-spec.json") || uri.is_empty() {
-            None
+        // Only the Compose schema is compiled on its own (its locations are relative).
+        let doc = if uri.is_empty() || uri.ends_with(COMPOSE_ID) {
+            self.compose_schema
+                .get()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
         } else {
             self.loaded
                 .get()
