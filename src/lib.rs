@@ -12,5 +12,6 @@ pub mod golden;
 pub mod manifest;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod spec;
 pub mod workspace;
