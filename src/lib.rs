@@ -8,5 +8,7 @@
 //! prints what was found in every format. The [`cli`] module maps subcommands onto these.
 
 pub mod cli;
+pub mod config;
 pub mod manifest;
+pub mod policy;
 pub mod report;
