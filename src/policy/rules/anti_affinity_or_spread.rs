@@ -65,7 +65,7 @@ impl Rule for AntiAffinityOrSpread {
             if anti || spread {
                 continue;
             }
-            out.at_value(
+            out.at_key(
                 w.doc,
                 w.kind.pod_pointer(),
                 format!("the replicas of {} may all run on one node: no podAntiAffinity or topologySpreadConstraints", w.document.display_name()),
