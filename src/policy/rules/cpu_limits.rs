@@ -46,7 +46,7 @@ impl Rule for CpuLimits {
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (w, c) in all_containers(set) {
             if let Some(pointer) = missing_resource(c, "limits", "cpu") {
-                out.at_value(
+                out.at_key(
                     w.doc,
                     pointer,
                     format!("{} has no CPU limit", container_label(c)),

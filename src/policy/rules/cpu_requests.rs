@@ -44,7 +44,7 @@ impl Rule for CpuRequests {
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (w, c) in all_containers(set) {
             if let Some(pointer) = missing_resource(c, "requests", "cpu") {
-                out.at_value(
+                out.at_key(
                     w.doc,
                     pointer,
                     format!("{} has no CPU request", container_label(c)),

@@ -46,7 +46,7 @@ impl Rule for MemoryLimits {
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (w, c) in all_containers(set) {
             if let Some(pointer) = missing_resource(c, "limits", "memory") {
-                out.at_value(
+                out.at_key(
                     w.doc,
                     pointer,
                     format!("{} has no memory limit", container_label(c)),

@@ -43,7 +43,7 @@ impl Rule for MemoryRequests {
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (w, c) in all_containers(set) {
             if let Some(pointer) = missing_resource(c, "requests", "memory") {
-                out.at_value(
+                out.at_key(
                     w.doc,
                     pointer,
                     format!("{} has no memory request", container_label(c)),

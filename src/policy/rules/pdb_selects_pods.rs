@@ -57,7 +57,7 @@ impl Rule for PdbSelectsPods {
                 .next()
                 .is_none()
             {
-                out.at_value(
+                out.at_key(
                     i,
                     "/spec/selector",
                     format!("selector `{}` matches no pods", selector.describe()),

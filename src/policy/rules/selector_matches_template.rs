@@ -56,7 +56,7 @@ impl Rule for SelectorMatchesTemplate {
             if selector.is_empty() || selector.matches(w.labels) {
                 continue;
             }
-            out.at_value(
+            out.at_key(
                 w.doc,
                 "/spec/selector",
                 format!("selector `{}` does not match the pod template's labels", selector.describe()),

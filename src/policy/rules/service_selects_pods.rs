@@ -62,7 +62,7 @@ impl Rule for ServiceSelectsPods {
             }
             let pods: Vec<_> = set.workloads_matching(svc.namespace(), &selector).collect();
             if pods.is_empty() {
-                out.at_value(
+                out.at_key(
                     i,
                     "/spec/selector",
                     format!("selector `{}` matches no pods", selector.describe()),

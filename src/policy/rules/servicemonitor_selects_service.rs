@@ -85,7 +85,7 @@ impl Rule for ServicemonitorSelectsService {
                 })
                 .collect();
             if services.is_empty() {
-                out.at_value(
+                out.at_key(
                     i,
                     "/spec/selector",
                     format!(
