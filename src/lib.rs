@@ -12,3 +12,5 @@ pub mod config;
 pub mod manifest;
 pub mod policy;
 pub mod report;
+pub mod spec;
+pub mod workspace;
