@@ -32,10 +32,12 @@ pub struct Allow {
     /// The rule to accept: its code (`SS101`) or its name (`run-as-non-root`).
     pub rule: String,
     /// Why the finding is acceptable. Required and non-empty.
+    #[schemars(length(min = 1))]
     pub reason: String,
     /// Last day the exemption applies, as `YYYY-MM-DD`; from the next day the finding fires
     /// again. No expiry when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub expires: Option<String>,
     /// Glob (`*`, `?`) on the object's kind, e.g. `Deployment` or `ComposeService`; any kind
     /// when absent.
