@@ -340,7 +340,10 @@ pub fn apply(
             }),
     };
     if let Some((pointer, text)) = own {
-        let origin = format!("annotation {ANNOTATION} at {}", document.locate(&pointer));
+        let origin = format!(
+            "annotation {ANNOTATION} at {}",
+            document.locate_key(&pointer)
+        );
         for allow in parse_annotation(text) {
             candidates.push((allow, origin.clone()));
         }
