@@ -8,5 +8,6 @@
 //! prints what was found in every format. The [`cli`] module maps subcommands onto these.
 
 pub mod cli;
+pub mod diff;
 pub mod manifest;
 pub mod report;
