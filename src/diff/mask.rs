@@ -80,8 +80,24 @@ const SECRET_FRAGMENTS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "AP
 /// Last words that make a name refer to a secret rather than hold one (`secretName`,
 /// `secretKeyRef`, `PASSWORD_FILE`, `imagePullSecrets`).
 const REFERENCE_WORDS: &[&str] = &[
-    "NAME", "NAMES", "REF", "REFS", "FILE", "PATH", "ID", "SELECTOR", "TYPE", "LENGTH", "SIZE",
-    "ENABLED", "MODE", "FORMAT", "ALGORITHM", "COUNT", "PREFIX", "SECRETS",
+    "NAME",
+    "NAMES",
+    "REF",
+    "REFS",
+    "FILE",
+    "PATH",
+    "ID",
+    "SELECTOR",
+    "TYPE",
+    "LENGTH",
+    "SIZE",
+    "ENABLED",
+    "MODE",
+    "FORMAT",
+    "ALGORITHM",
+    "COUNT",
+    "PREFIX",
+    "SECRETS",
 ];
 
 /// Whether a key or variable name looks like it holds a secret.

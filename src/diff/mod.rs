@@ -60,6 +60,17 @@ impl Target {
     }
 }
 
+impl Target {
+    /// What a file of this target is, for messages: `a Kubernetes manifest`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Target::Kubernetes => "a Kubernetes manifest",
+            Target::Compose => "a Compose file",
+            Target::HelmValues => "a Helm values file",
+        }
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -110,7 +110,8 @@ fn kubernetes(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> {
 }
 
 fn kubernetes_object(file: &str, pos: Pos, value: Value) -> Result<Object, LoadError> {
-    const EXPECTED: &str = "expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`";
+    const EXPECTED: &str =
+        "expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`";
     if !value.is_object() {
         return Err(error(
             file,
@@ -123,7 +124,9 @@ fn kubernetes_object(file: &str, pos: Pos, value: Value) -> Result<Object, LoadE
         return Err(error(
             file,
             pos,
-            format!("document has no `apiVersion`; {EXPECTED}, or compare Compose files and Helm values by their file names"),
+            format!(
+                "document has no `apiVersion`; {EXPECTED}, or compare Compose files and Helm values by their file names"
+            ),
         ));
     };
     let Some(kind) = text(value.get("kind")) else {
@@ -180,7 +183,9 @@ fn single_mapping<'a>(
         return Err(error(
             file,
             second.pos,
-            format!("a {what} file holds one document; remove the `---` separator or split the file"),
+            format!(
+                "a {what} file holds one document; remove the `---` separator or split the file"
+            ),
         ));
     }
     match docs.first() {

@@ -41,11 +41,18 @@ fn load(path: &Path, rel: String) -> Result<Loaded, LoadError> {
 }
 
 /// Compares two files or two folders. Differences come back sorted by file path.
-pub fn compare_paths(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDiff>, LoadError> {
+pub fn compare_paths(
+    old: &Path,
+    new: &Path,
+    options: &Options,
+) -> Result<Vec<FileDiff>, LoadError> {
     let is_dir = |p: &Path| {
-        std::fs::metadata(p)
-            .map(|m| m.is_dir())
-            .map_err(|e| io_error(p, format!("cannot read: {e}; expected a file or a folder of manifests")))
+        std::fs::metadata(p).map(|m| m.is_dir()).map_err(|e| {
+            io_error(
+                p,
+                format!("cannot read: {e}; expected a file or a folder of manifests"),
+            )
+        })
     };
     match (is_dir(old)?, is_dir(new)?) {
         (false, false) => compare_files(old, new, options),
@@ -80,8 +87,10 @@ fn compare_files(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDi
             return Err(io_error(
                 new,
                 format!(
-                    "is a {b} file but {} is a {a} file; compare files of the same kind",
-                    old.display()
+                    "is {} but {} is {}; compare files of the same kind",
+                    b.describe(),
+                    old.display(),
+                    a.describe()
                 ),
             ));
         }
@@ -91,10 +100,11 @@ fn compare_files(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDi
     } else {
         format!("{old_display} -> {new_display}")
     };
-    let mut objects: Vec<ObjectDiff> = compare_objects(old_file.objects, new_file.objects, options)?
-        .into_iter()
-        .map(|(diff, _)| diff)
-        .collect();
+    let mut objects: Vec<ObjectDiff> =
+        compare_objects(old_file.objects, new_file.objects, options)?
+            .into_iter()
+            .map(|(diff, _)| diff)
+            .collect();
     objects.sort_by(|a, b| a.id.cmp(&b.id));
     let diff = FileDiff {
         path,
@@ -103,7 +113,11 @@ fn compare_files(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDi
         target,
         objects,
     };
-    Ok(if diff.is_empty() { Vec::new() } else { vec![diff] })
+    Ok(if diff.is_empty() {
+        Vec::new()
+    } else {
+        vec![diff]
+    })
 }
 
 fn pick(old: Target, new: Target, old_wins: bool) -> Target {
@@ -113,7 +127,8 @@ fn pick(old: Target, new: Target, old_wins: bool) -> Target {
 /// Every manifest file under a folder, as paths relative to it with `/` separators, sorted.
 fn manifest_files(root: &Path) -> Result<Vec<String>, LoadError> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), LoadError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, format!("cannot read folder: {e}")))?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| io_error(dir, format!("cannot read folder: {e}")))?;
         for entry in entries {
             let entry = entry.map_err(|e| io_error(dir, format!("cannot read folder: {e}")))?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -121,10 +136,14 @@ fn manifest_files(root: &Path) -> Result<Vec<String>, LoadError> {
                 continue;
             }
             let path = entry.path();
-            let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, format!("cannot read: {e}")))?;
+            let meta = std::fs::metadata(&path)
+                .map_err(|e| io_error(&path, format!("cannot read: {e}")))?;
             if meta.is_dir() {
                 walk(root, &path, out)?;
-            } else if [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext)) {
+            } else if [".yaml", ".yml", ".json"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+            {
                 let rel = path.strip_prefix(root).unwrap_or(&path);
                 let rel: Vec<String> = rel
                     .components()
@@ -142,7 +161,8 @@ fn manifest_files(root: &Path) -> Result<Vec<String>, LoadError> {
 }
 
 fn join(root: &Path, rel: &str) -> PathBuf {
-    rel.split('/').fold(root.to_path_buf(), |p, part| p.join(part))
+    rel.split('/')
+        .fold(root.to_path_buf(), |p, part| p.join(part))
 }
 
 fn load_folder(root: &Path) -> Result<Vec<Loaded>, LoadError> {
@@ -177,14 +197,19 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
         if file.target == Target::Kubernetes {
             old_pool.extend(file.objects);
         } else {
-            others.entry(file.rel).or_insert((file.target, Vec::new(), Vec::new())).1 = file.objects;
+            others
+                .entry(file.rel)
+                .or_insert((file.target, Vec::new(), Vec::new()))
+                .1 = file.objects;
         }
     }
     for file in new_files {
         if file.target == Target::Kubernetes {
             new_pool.extend(file.objects);
         } else {
-            let entry = others.entry(file.rel).or_insert((file.target, Vec::new(), Vec::new()));
+            let entry = others
+                .entry(file.rel)
+                .or_insert((file.target, Vec::new(), Vec::new()));
             entry.0 = file.target;
             entry.2 = file.objects;
         }
@@ -200,7 +225,11 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
     }
     for (rel, (target, old_objects, new_objects)) in others {
         for (diff, _) in compare_objects(old_objects, new_objects, options)? {
-            by_file.entry(rel.clone()).or_insert((target, Vec::new())).1.push(diff);
+            by_file
+                .entry(rel.clone())
+                .or_insert((target, Vec::new()))
+                .1
+                .push(diff);
         }
     }
     Ok(by_file

@@ -31,10 +31,8 @@ pub fn strip_hash_suffix(name: &str) -> (&str, bool) {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     let digit = suffix.chars().any(|c| c.is_ascii_digit());
     let vowel = suffix.chars().any(|c| "aeiouy".contains(c));
-    let hashy = !base.is_empty()
-        && suffix.len() >= 5
-        && alnum
-        && (digit || (suffix.len() >= 8 && !vowel));
+    let hashy =
+        !base.is_empty() && suffix.len() >= 5 && alnum && (digit || (suffix.len() >= 8 && !vowel));
     if hashy { (base, true) } else { (name, false) }
 }
 
@@ -103,11 +101,7 @@ pub fn pair(
                     }
                 }
             }
-            scored.sort_by(|x, y| {
-                y.0.total_cmp(&x.0)
-                    .then(x.1.cmp(&y.1))
-                    .then(x.2.cmp(&y.2))
-            });
+            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
             for (_, i, j) in scored {
                 if !old_used[i] && !new_used[j] {
                     old_used[i] = true;
@@ -206,7 +200,10 @@ mod tests {
             strip_hash_suffix("web-config-5f8k2m9t4b"),
             ("web-config", true)
         );
-        assert_eq!(strip_hash_suffix("web-config-bfkghtmbcd"), ("web-config", true));
+        assert_eq!(
+            strip_hash_suffix("web-config-bfkghtmbcd"),
+            ("web-config", true)
+        );
         assert_eq!(strip_hash_suffix("web-abc12"), ("web", true));
         assert_eq!(strip_hash_suffix("web-config"), ("web-config", false));
         assert_eq!(strip_hash_suffix("web-backend"), ("web-backend", false));

@@ -307,7 +307,8 @@ impl Walk<'_> {
             new_out.push(shown);
             self.path.pop();
         }
-        let ordered = matches!(self.path.last(), Some(Seg::Key(k)) if ORDERED_LISTS.contains(&k.as_str()));
+        let ordered =
+            matches!(self.path.last(), Some(Seg::Key(k)) if ORDERED_LISTS.contains(&k.as_str()));
         if ordered {
             let old_ids: Vec<String> = old.iter().filter_map(|v| item_id(v, key)).collect();
             let new_ids: Vec<String> = new.iter().filter_map(|v| item_id(v, key)).collect();
@@ -529,8 +530,10 @@ mod tests {
 
     #[test]
     fn named_items_are_matched_by_name() {
-        let old = json!({"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]});
-        let new = json!({"containers": [{"name": "b", "image": "b:2"}, {"name": "a", "image": "a:1"}]});
+        let old =
+            json!({"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]});
+        let new =
+            json!({"containers": [{"name": "b", "image": "b:2"}, {"name": "a", "image": "a:1"}]});
         assert_eq!(paths(old, new), ["containers[b].image"]);
     }
 

@@ -96,5 +96,5 @@ fn render_line(out: &mut Out, line: &Line) {
         Kind::Context => ("  ", ""),
         Kind::Hunk => ("", CYAN),
     };
-    out.line(style, &format!("{pad}{sign}{}", line.text).trim_end().to_string());
+    out.line(style, format!("{pad}{sign}{}", line.text).trim_end());
 }

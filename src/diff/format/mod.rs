@@ -29,7 +29,12 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 4] = [Format::Human, Format::Unified, Format::Markdown, Format::Json];
+    pub const ALL: [Format; 4] = [
+        Format::Human,
+        Format::Unified,
+        Format::Markdown,
+        Format::Json,
+    ];
 
     /// The name used on the command line.
     pub fn as_str(self) -> &'static str {
@@ -51,7 +56,10 @@ impl FromStr for Format {
             .find(|f| f.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                format!("unknown format `{s}`; expected one of: {}", names.join(", "))
+                format!(
+                    "unknown format `{s}`; expected one of: {}",
+                    names.join(", ")
+                )
             })
     }
 }

@@ -37,7 +37,10 @@ fn is_plain(s: &str, flow: bool) -> bool {
     {
         return false;
     }
-    matches!(resolve_scalar(s, ScalarStyle::Plain, None), Value::String(_))
+    matches!(
+        resolve_scalar(s, ScalarStyle::Plain, None),
+        Value::String(_)
+    )
 }
 
 /// A scalar on one line (strings that span lines are quoted).
@@ -60,7 +63,10 @@ pub fn inline(value: &Value) -> Option<String> {
             if items.iter().any(|v| v.is_object() || v.is_array()) {
                 return None;
             }
-            if items.iter().any(|v| v.as_str().is_some_and(|s| s.contains('\n'))) {
+            if items
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| s.contains('\n')))
+            {
                 return None;
             }
             let parts: Vec<String> = items
