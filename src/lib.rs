@@ -11,3 +11,5 @@ pub mod cli;
 pub mod diff;
 pub mod manifest;
 pub mod report;
+pub mod spec;
+pub mod workspace;
