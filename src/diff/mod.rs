@@ -369,7 +369,7 @@ pub fn compare_objects(
     let mut out = Vec::new();
     let mut removed = Vec::new();
     for (key, old_object) in old {
-        match new.shift_remove(&key) {
+        match new.swap_remove(&key) {
             Some(new_object) => {
                 if old_object.value != new_object.value {
                     let diff = tree::diff_objects(&old_object, &new_object, false, options);

@@ -4,14 +4,19 @@
 //! matched by identity across the folder (an object moved to another file is not a change);
 //! Compose files and Helm values are matched by their path relative to the folder. Files are
 //! `*.yaml`, `*.yml` and `*.json`, found recursively; hidden files and folders are skipped.
+//! A file with the same bytes at the same relative path on both sides is not parsed: its
+//! objects are the same on both sides (so an object defined both there and in another file
+//! of one side is not reported as a duplicate).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::objects::{self, Object};
 use super::{FileDiff, LoadError, ObjectDiff, Options, Target, compare_objects};
+use crate::manifest::{self, Source};
 
 /// One loaded file.
 struct Loaded {
@@ -31,8 +36,12 @@ fn io_error(path: &Path, message: String) -> LoadError {
 
 fn load(path: &Path, rel: String) -> Result<Loaded, LoadError> {
     let (_, docs) = objects::read_documents(path)?;
-    let target = objects::detect(&rel, &docs);
-    let objects = objects::from_documents(&rel, &docs, target)?;
+    parse(rel, &docs)
+}
+
+fn parse(rel: String, docs: &[crate::manifest::Document]) -> Result<Loaded, LoadError> {
+    let target = objects::detect(&rel, docs);
+    let objects = objects::from_documents(&rel, docs, target)?;
     Ok(Loaded {
         rel,
         target,
@@ -165,12 +174,47 @@ fn join(root: &Path, rel: &str) -> PathBuf {
         .fold(root.to_path_buf(), |p, part| p.join(part))
 }
 
-fn load_folder(root: &Path) -> Result<Vec<Loaded>, LoadError> {
-    let files = manifest_files(root)?;
-    files
-        .into_par_iter()
-        .map(|rel| load(&join(root, &rel), rel))
-        .collect()
+/// Reads both folders. A file with the same relative path and the same bytes on both sides
+/// holds the same objects on both sides, so it is not parsed and takes no part in matching.
+fn load_folders(old: &Path, new: &Path) -> Result<(Vec<Loaded>, Vec<Loaded>), LoadError> {
+    let (old_files, new_files) = rayon::join(|| manifest_files(old), || manifest_files(new));
+    let (old_files, new_files) = (old_files?, new_files?);
+    let new_set: BTreeSet<&String> = new_files.iter().collect();
+    let old_set: BTreeSet<&String> = old_files.iter().collect();
+    let read = |root: &Path, rel: &str| -> Result<Arc<Source>, LoadError> {
+        Source::read(&join(root, rel))
+    };
+    // Pairs present on both sides are read together and skipped when identical.
+    let both: Vec<(Option<Loaded>, Option<Loaded>)> = old_files
+        .par_iter()
+        .filter(|rel| new_set.contains(rel))
+        .map(|rel| {
+            let (a, b) = (read(old, rel)?, read(new, rel)?);
+            if a.text == b.text {
+                return Ok((None, None));
+            }
+            let a = parse(rel.clone(), &manifest::load(&a)?)?;
+            let b = parse(rel.clone(), &manifest::load(&b)?)?;
+            Ok((Some(a), Some(b)))
+        })
+        .collect::<Result<_, LoadError>>()?;
+    let only = |root: &Path, files: &[String], other: &BTreeSet<&String>| {
+        files
+            .par_iter()
+            .filter(|rel| !other.contains(rel))
+            .map(|rel| load(&join(root, rel), rel.clone()))
+            .collect::<Result<Vec<Loaded>, LoadError>>()
+    };
+    let (old_only, new_only) = rayon::join(
+        || only(old, &old_files, &new_set),
+        || only(new, &new_files, &old_set),
+    );
+    let (mut old_loaded, mut new_loaded) = (old_only?, new_only?);
+    for (a, b) in both {
+        old_loaded.extend(a);
+        new_loaded.extend(b);
+    }
+    Ok((old_loaded, new_loaded))
 }
 
 fn display(root: &Path, rel: &str) -> String {
@@ -178,8 +222,7 @@ fn display(root: &Path, rel: &str) -> String {
 }
 
 fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDiff>, LoadError> {
-    let (old_files, new_files) = rayon::join(|| load_folder(old), || load_folder(new));
-    let (old_files, new_files) = (old_files?, new_files?);
+    let (old_files, new_files) = load_folders(old, new)?;
     let old_rels: BTreeSet<String> = old_files.iter().map(|f| f.rel.clone()).collect();
     let new_rels: BTreeSet<String> = new_files.iter().map(|f| f.rel.clone()).collect();
     let file_diff = |rel: &str, target: Target, objects: Vec<ObjectDiff>| FileDiff {
