@@ -62,19 +62,19 @@ pub fn detect(path: &str, docs: &[Document]) -> Target {
 pub fn from_text(path: &str, text: &str, target: Target) -> Result<Vec<Object>, LoadError> {
     let source = Source::new(path, text);
     let docs = manifest::load(&source)?;
-    from_documents(path, &docs, target)
+    from_documents(path, docs, target)
 }
 
 /// Turns the documents of one file into objects; `file` is the path shown to reviewers.
 pub fn from_documents(
     file: &str,
-    docs: &[Document],
+    docs: Vec<Document>,
     target: Target,
 ) -> Result<Vec<Object>, LoadError> {
     match target {
         Target::Kubernetes => kubernetes(file, docs),
-        Target::Compose => compose(file, docs),
-        Target::HelmValues => helm_values(file, docs),
+        Target::Compose => compose(file, &docs),
+        Target::HelmValues => helm_values(file, &docs),
     }
 }
 
@@ -93,17 +93,21 @@ fn error(file: &str, pos: Pos, message: impl Into<String>) -> LoadError {
     }
 }
 
-fn kubernetes(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> {
-    let mut out = Vec::new();
-    for doc in docs {
-        let is_list = doc.kind().is_some_and(|k| k.ends_with("List"))
-            && doc.value.get("items").is_some_and(Value::is_array);
-        if is_list {
-            for item in doc.value["items"].as_array().into_iter().flatten() {
-                out.push(kubernetes_object(file, doc.pos, item.clone())?);
+fn kubernetes(file: &str, docs: Vec<Document>) -> Result<Vec<Object>, LoadError> {
+    let mut out = Vec::with_capacity(docs.len());
+    for mut doc in docs {
+        let is_list = doc.kind().is_some_and(|k| k.ends_with("List"));
+        match doc.value.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) if is_list => {
+                for item in items {
+                    out.push(kubernetes_object(file, doc.pos, item)?);
+                }
             }
-        } else {
-            out.push(kubernetes_object(file, doc.pos, doc.value.clone())?);
+            Some(other) => {
+                doc.value["items"] = other;
+                out.push(kubernetes_object(file, doc.pos, doc.value)?);
+            }
+            None => out.push(kubernetes_object(file, doc.pos, doc.value)?),
         }
     }
     Ok(out)

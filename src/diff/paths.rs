@@ -36,11 +36,11 @@ fn io_error(path: &Path, message: String) -> LoadError {
 
 fn load(path: &Path, rel: String) -> Result<Loaded, LoadError> {
     let (_, docs) = objects::read_documents(path)?;
-    parse(rel, &docs)
+    parse(rel, docs)
 }
 
-fn parse(rel: String, docs: &[crate::manifest::Document]) -> Result<Loaded, LoadError> {
-    let target = objects::detect(&rel, docs);
+fn parse(rel: String, docs: Vec<crate::manifest::Document>) -> Result<Loaded, LoadError> {
+    let target = objects::detect(&rel, &docs);
     let objects = objects::from_documents(&rel, docs, target)?;
     Ok(Loaded {
         rel,
@@ -193,8 +193,8 @@ fn load_folders(old: &Path, new: &Path) -> Result<(Vec<Loaded>, Vec<Loaded>), Lo
             if a.text == b.text {
                 return Ok((None, None));
             }
-            let a = parse(rel.clone(), &manifest::load(&a)?)?;
-            let b = parse(rel.clone(), &manifest::load(&b)?)?;
+            let a = parse(rel.clone(), manifest::load(&a)?)?;
+            let b = parse(rel.clone(), manifest::load(&b)?)?;
             Ok((Some(a), Some(b)))
         })
         .collect::<Result<_, LoadError>>()?;
