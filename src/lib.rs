@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod golden;
 pub mod manifest;
 pub mod policy;
