@@ -340,17 +340,11 @@ fn template_error(
         minijinja::ErrorKind::UndefinedError => {
             let expr = error
                 .range()
-                .and_then(|r| source.and_then(|s| s.get(r)))
-                .map(|s| s.trim().to_string());
-            let detail = error
-                .detail()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default();
+                .and_then(|r| source.and_then(|s| enclosing_tag(s, r)));
+            let detail = error.detail().map(|d| format!(": {d}")).unwrap_or_default();
             match expr {
-                Some(expr) if !expr.is_empty() => {
-                    format!("undefined variable in `{expr}`{detail}")
-                }
-                _ => format!("undefined variable{detail}"),
+                Some(expr) => format!("undefined value in `{expr}`{detail}"),
+                None => format!("undefined value{detail}"),
             }
         }
         _ => match error.detail() {
@@ -370,6 +364,30 @@ fn template_error(
         message,
         source_line,
     }
+}
+
+/// The `{{ ... }}` or `{% ... %}` tag around a byte range of a template, on one line.
+fn enclosing_tag(source: &str, range: std::ops::Range<usize>) -> Option<String> {
+    let before = source.get(..range.start)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let after = source.get(range.end..)?;
+    let line_end = after.find('\n').map_or(source.len(), |i| range.end + i);
+    let open = ["{{", "{%"]
+        .iter()
+        .filter_map(|o| before[line_start..].rfind(o).map(|i| line_start + i))
+        .max();
+    let Some(open) = open else {
+        return source.get(range).map(|s| s.trim().to_string());
+    };
+    let close = ["}}", "%}"]
+        .iter()
+        .filter_map(|c| {
+            source[range.end..line_end]
+                .find(c)
+                .map(|i| range.end + i + 2)
+        })
+        .min()?;
+    source.get(open..close).map(String::from)
 }
 
 /// Parses one template's output: every non-empty document as a JSON value.
