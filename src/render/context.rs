@@ -23,7 +23,9 @@ use crate::spec::model::{
 use crate::spec::types::{IntOrString, Quantity};
 
 /// Builds the template context of an environment.
-pub fn build(environment: &Environment) -> Value {
+///
+/// `sources` are the spec files' paths relative to the workspace root, in layering order.
+pub fn build(environment: &Environment, sources: &[String]) -> Value {
     let spec = &environment.spec;
     let name = environment.name().to_string();
     let instance = format!("{name}-{}", environment.id.env);
@@ -248,7 +250,7 @@ pub fn build(environment: &Environment) -> Value {
         "env": environment.id.env,
         "name": name,
         "namespace": spec.namespace,
-        "sources": environment.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "sources": sources,
         "spec": serde_json::to_value(spec).unwrap_or(Value::Null),
         "version": version,
         "labels": labels,

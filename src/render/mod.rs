@@ -239,14 +239,14 @@ impl Renderer {
 
     /// Renders every target the environment asks for, in the order of [`Target::ALL`].
     pub fn render(&self, environment: &Environment) -> Result<Vec<RenderedFile>, RenderError> {
-        let ctx = context::build(environment);
-        let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
         let env_name = environment.id.to_string();
         let files: Vec<String> = environment
             .files
             .iter()
             .map(|p| display_path(&self.root, p))
             .collect();
+        let ctx = context::build(environment, &files);
+        let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
         let mut out = Vec::new();
         for target in Target::ALL {
             if !environment.spec.targets.contains(&target) {
