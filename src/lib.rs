@@ -8,6 +8,7 @@
 //! prints what was found in every format. The [`cli`] module maps subcommands onto these.
 
 pub mod cli;
+pub mod golden;
 pub mod manifest;
 pub mod render;
 pub mod report;
