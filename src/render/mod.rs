@@ -15,6 +15,7 @@
 //! with `_` are only for `{% include %}` and `{% import %}`.
 
 pub mod context;
+pub mod emit;
 pub mod filters;
 pub mod templates;
 
@@ -441,12 +442,7 @@ fn emit(header: &str, documents: &[Value]) -> String {
     out
 }
 
-/// Serialises a value as block YAML (always ends with a newline).
+/// Serialises a value as canonical block YAML (always ends with a newline).
 pub(crate) fn to_yaml(value: &Value) -> String {
-    // serde_yaml serialises every JSON value; the fallback only guards the impossible case.
-    let mut text = serde_yaml::to_string(value).unwrap_or_else(|e| format!("# {e}\n"));
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
+    emit::to_yaml(value)
 }
