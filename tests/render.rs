@@ -121,3 +121,87 @@ fn every_target_a_spec_asks_for_is_rendered_and_starts_with_the_header() {
         }
     }
 }
+
+#[test]
+fn rendered_kubernetes_streams_parse_back_with_labels_and_namespaces() {
+    let ws = repo();
+    let renderer = Renderer::new(&ws).unwrap();
+    let cluster_scoped = ["Namespace"];
+    for id in ws.environments().unwrap() {
+        let env = load_environment(&ws.root, &id).unwrap();
+        for f in renderer.render(&env).unwrap() {
+            let source = shipshape::manifest::Source::new(f.path.clone(), f.text.clone());
+            let docs = shipshape::manifest::load(&source)
+                .unwrap_or_else(|e| panic!("{} does not parse: {e:?}", f.path));
+            assert!(!docs.is_empty(), "{}", f.path);
+            if f.target != shipshape::spec::Target::Kubernetes {
+                assert_eq!(docs.len(), 1, "{}", f.path);
+                continue;
+            }
+            for doc in &docs {
+                let what = format!("{} {}", f.path, doc.display_name());
+                assert!(doc.api_version().is_some(), "{what}: no apiVersion");
+                let kind = doc.kind().expect("a kind");
+                if !cluster_scoped.contains(&kind) {
+                    assert_eq!(doc.namespace(), Some(env.spec.namespace.as_str()), "{what}");
+                }
+                let labels = &doc.value["metadata"]["labels"];
+                for key in [
+                    "app.kubernetes.io/name",
+                    "app.kubernetes.io/instance",
+                    "app.kubernetes.io/version",
+                    "app.kubernetes.io/component",
+                    "app.kubernetes.io/part-of",
+                ] {
+                    assert!(labels[key].is_string(), "{what}: no label {key}");
+                }
+                assert_eq!(
+                    labels["app.kubernetes.io/managed-by"], "shipshape",
+                    "{what}"
+                );
+                if kind == "Deployment" {
+                    let template = &doc.value["spec"]["template"]["metadata"];
+                    let selector = doc.value["spec"]["selector"]["matchLabels"]
+                        .as_object()
+                        .unwrap();
+                    for (k, v) in selector {
+                        assert_eq!(&template["labels"][k], v, "{what}: selector {k}");
+                    }
+                    assert!(
+                        !selector.contains_key("app.kubernetes.io/version"),
+                        "{what}"
+                    );
+                    if env.spec.config.is_some() {
+                        let sum = template["annotations"]["checksum/config"].as_str().unwrap();
+                        assert_eq!(sum.len(), 64, "{what}");
+                    }
+                }
+                assert!(kind != "Secret", "{what}: a Secret object is rendered");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_config_checksum_changes_with_the_config() {
+    let ws = repo();
+    let renderer = Renderer::new(&ws).unwrap();
+    let id = shipshape::spec::EnvId {
+        app: "materi-api".into(),
+        env: "production".into(),
+    };
+    let mut env = load_environment(&ws.root, &id).unwrap();
+    let checksum = |text: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("checksum/config: "))
+            .map(String::from)
+            .unwrap()
+    };
+    let before = checksum(&renderer.render(&env).unwrap()[0].text);
+    env.spec.config.as_mut().unwrap().data.insert(
+        "LOG_LEVEL".into(),
+        shipshape::spec::model::ConfigValue::String("debug".into()),
+    );
+    let after = checksum(&renderer.render(&env).unwrap()[0].text);
+    assert_ne!(before, after);
+}

@@ -18,12 +18,14 @@ use sha2::{Digest, Sha256};
 
 use crate::spec::Environment;
 use crate::spec::model::{
-    AntiAffinity, Colour, Probe, ResourceList, SeccompProfile, Spec, UpdateOrder,
+    AntiAffinity, Colour, Healthcheck, Probe, ResourceList, SeccompProfile, Spec, UpdateOrder,
 };
 use crate::spec::types::{IntOrString, Quantity};
 
 /// Builds the template context of an environment.
-pub fn build(environment: &Environment) -> Value {
+///
+/// `sources` are the spec files' paths relative to the workspace root, in layering order.
+pub fn build(environment: &Environment, sources: &[String]) -> Value {
     let spec = &environment.spec;
     let name = environment.name().to_string();
     let instance = format!("{name}-{}", environment.id.env);
@@ -94,14 +96,14 @@ pub fn build(environment: &Environment) -> Value {
         .collect();
     let service_name = spec.service.name.clone().unwrap_or_else(|| name.clone());
     let active_colour = spec.rollout.blue_green.as_ref().map(|b| b.active);
-    let active_selector = with_colour(&selector, active_colour);
+    let service_selector = with_colour(&selector, active_colour);
     let service = (!exposed.is_empty()).then(|| {
         json!({
             "name": service_name,
             "type": spec.service.kind,
             "annotations": spec.service.annotations,
             "ports": exposed,
-            "selector": active_selector,
+            "selector": service_selector,
         })
     });
 
@@ -109,11 +111,9 @@ pub fn build(environment: &Environment) -> Value {
     let pod = pod(spec, config.as_ref(), service_account.as_ref());
     let strategy = strategy(spec);
     let deployments = deployments(spec, &name, &selector, &labels_for, &component);
-    let active_deployment = deployments
-        .iter()
-        .find(|d| d["active"] == json!(true))
-        .map(|d| d["name"].clone())
-        .unwrap_or(Value::Null);
+    let active = deployments.iter().find(|d| d["active"] == json!(true));
+    let active_deployment = active.map_or(Value::Null, |d| d["name"].clone());
+    let active_selector = active.map_or(Value::Null, |d| d["selector"].clone());
 
     let autoscaling = spec.autoscaling.as_ref().map(|a| {
         let mut metrics = Vec::new();
@@ -237,6 +237,7 @@ pub fn build(environment: &Environment) -> Value {
             "istio": c.istio.as_ref().map(|i| json!({
                 "name": name,
                 "host": service_name,
+                "subsetLabels": {"stable": {"track": "stable"}, "canary": {"track": "canary"}},
                 "weight": i.weight,
                 "stableWeight": 100 - i.weight.min(100),
                 "header": i.header.as_ref().map(|h| json!({"name": h.name, "value": h.value})),
@@ -249,7 +250,7 @@ pub fn build(environment: &Environment) -> Value {
         "env": environment.id.env,
         "name": name,
         "namespace": spec.namespace,
-        "sources": environment.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "sources": sources,
         "spec": serde_json::to_value(spec).unwrap_or(Value::Null),
         "version": version,
         "labels": labels,
@@ -584,22 +585,60 @@ fn deployments(
             json!(n)
         }
     };
-    let tag_version = |tag: Option<&str>| version_label(tag, spec.image.digest.as_deref());
+    let istio = spec.rollout.canary.as_ref().and_then(|c| c.istio.as_ref());
     match &spec.rollout.blue_green {
         None => {
-            let (affinity, spread) = scheduling(selector);
-            let version = tag_version(spec.image.tag.as_deref());
-            vec![json!({
+            let track = |sel: &Value, track: Option<&str>| {
+                let mut s = sel.clone();
+                if let (Some(t), Some(m)) = (track, s.as_object_mut()) {
+                    m.insert("track".into(), json!(t));
+                }
+                s
+            };
+            let main_track = istio.map(|_| "stable");
+            let sel = track(selector, main_track);
+            let (affinity, spread) = scheduling(&sel);
+            let version = version_label(spec.image.tag.as_deref(), spec.image.digest.as_deref());
+            let mut labels = labels_for(&version, component);
+            if let Some(t) = main_track {
+                labels.insert("track".into(), json!(t));
+            }
+            let mut out = vec![json!({
                 "name": name,
                 "colour": null,
+                "track": main_track,
                 "active": true,
                 "replicas": fixed_replicas(spec.replicas),
                 "image": spec.image.reference(),
-                "selector": selector,
-                "labels": labels_for(&version, component),
+                "selector": sel,
+                "labels": labels,
                 "affinity": affinity,
                 "topologySpreadConstraints": spread,
-            })]
+            })];
+            if let Some((istio, tag)) =
+                istio.and_then(|i| i.canary_image_tag.as_ref().map(|t| (i, t)))
+            {
+                let sel = track(selector, Some("canary"));
+                let (affinity, spread) = scheduling(&sel);
+                let mut image = spec.image.clone();
+                image.tag = Some(tag.clone());
+                image.digest = None;
+                let mut labels = labels_for(&version_label(Some(tag), None), component);
+                labels.insert("track".into(), json!("canary"));
+                out.push(json!({
+                    "name": format!("{name}-canary"),
+                    "colour": null,
+                    "track": "canary",
+                    "active": false,
+                    "replicas": istio.canary_replicas,
+                    "image": image.reference(),
+                    "selector": sel,
+                    "labels": labels,
+                    "affinity": affinity,
+                    "topologySpreadConstraints": spread,
+                }));
+            }
+            out
         }
         Some(bg) => [Colour::Blue, Colour::Green]
             .into_iter()
@@ -620,6 +659,7 @@ fn deployments(
                 json!({
                     "name": format!("{name}-{}", colour.as_str()),
                     "colour": colour.as_str(),
+                    "track": null,
                     "active": active,
                     "replicas": if active { fixed_replicas(spec.replicas) } else { json!(bg.idle_replicas) },
                     "image": image.reference(),
@@ -698,33 +738,24 @@ fn compose(spec: &Spec) -> Value {
                 "environment": env,
                 "ports": d.ports,
                 "volumes": d.volumes,
-                "healthcheck": d.healthcheck.as_ref().map(|h| {
-                    let mut m = Map::new();
-                    let mut test = vec![json!("CMD")];
-                    test.extend(h.test.iter().map(|t| json!(t)));
-                    m.insert("test".into(), Value::Array(test));
-                    m.insert("interval".into(), json!(h.interval.0));
-                    m.insert("timeout".into(), json!(h.timeout.0));
-                    m.insert("retries".into(), json!(h.retries));
-                    if let Some(s) = &h.start_period {
-                        m.insert("start_period".into(), json!(s.0));
-                    }
-                    Value::Object(m)
-                }),
+                "healthcheck": d.healthcheck.as_ref().map(compose_healthcheck),
             }),
         );
     }
     named_volumes.sort();
-    let healthcheck = spec
-        .probes
-        .liveness
-        .as_ref()
-        .and_then(|p| p.exec.as_ref())
-        .map(|cmd| {
-            let mut test = vec![json!("CMD")];
-            test.extend(cmd.iter().map(|t| json!(t)));
-            json!({"test": test})
-        });
+    let healthcheck = match &c.healthcheck {
+        Some(h) => Some(compose_healthcheck(h)),
+        None => spec
+            .probes
+            .liveness
+            .as_ref()
+            .and_then(|p| p.exec.as_ref())
+            .map(|cmd| {
+                let mut test = vec![json!("CMD")];
+                test.extend(cmd.iter().map(|t| json!(t)));
+                json!({"test": test})
+            }),
+    };
     json!({
         "project": c.project,
         "build": c.build,
@@ -749,6 +780,21 @@ fn compose(spec: &Spec) -> Value {
         "stopGracePeriod": spec.termination_grace_period_seconds.map(|s| format!("{s}s")),
         "dependencies": dependencies,
     })
+}
+
+/// A Compose `healthcheck:` (exec form).
+fn compose_healthcheck(h: &Healthcheck) -> Value {
+    let mut m = Map::new();
+    let mut test = vec![json!("CMD")];
+    test.extend(h.test.iter().map(|t| json!(t)));
+    m.insert("test".into(), Value::Array(test));
+    m.insert("interval".into(), json!(h.interval.0));
+    m.insert("timeout".into(), json!(h.timeout.0));
+    m.insert("retries".into(), json!(h.retries));
+    if let Some(s) = &h.start_period {
+        m.insert("start_period".into(), json!(s.0));
+    }
+    Value::Object(m)
 }
 
 /// CPU and memory in Compose's units: CPUs as a decimal string, memory in k/m/g bytes.

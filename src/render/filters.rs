@@ -94,7 +94,7 @@ mod tests {
         let v = JValue::from(minijinja::value::Serde(
             serde_json::json!({"drop": ["ALL"], "n": 1}),
         ));
-        assert_eq!(toyaml(&v).unwrap(), "drop:\n- ALL\nn: 1");
+        assert_eq!(toyaml(&v).unwrap(), "drop:\n- ALL\n'n': 1");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     embed!("kubernetes/80-migration-job.yaml.j2"),
     embed!("kubernetes/85-servicemonitor.yaml.j2"),
     embed!("kubernetes/90-canary.yaml.j2"),
+    embed!("kubernetes/91-virtualservice.yaml.j2"),
     embed!("kubernetes/_container.j2"),
 ];
 
