@@ -38,13 +38,13 @@ fn check(args: &[&str], stdin: Option<&str>, expected: &str, code: i32) {
     assert_eq!(actual, code, "exit code of shipshape {args:?}");
 }
 
-/// Two valid resources: exit 0 and the summary only.
+/// Valid resources (a null field counts as absent): exit 0 and the summary only.
 #[test]
 fn valid_resources_pass() {
     check(
         &["validate", "--strict", "valid.yaml"],
         None,
-        r#"2 resources in 1 file: 2 valid, 0 invalid, 0 errors, 0 skipped
+        r#"3 resources in 1 file: 3 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );
@@ -396,7 +396,7 @@ fn one_bad_file_does_not_stop_the_run() {
   help: fix the YAML syntax at this position (indentation, quotes, brackets)
 wrong-type.yaml:6:13: error[schema]: spec.replicas: "three" is not an integer (Deployment/web)
 wrong-type.yaml:19:30: error[schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer (Deployment/web)
-4 resources in 3 files: 2 valid, 1 invalid, 1 error, 0 skipped
+5 resources in 3 files: 3 valid, 1 invalid, 1 error, 0 skipped
 "#,
         1,
     );
@@ -503,7 +503,7 @@ fn kubernetes_version() {
             "valid.yaml",
         ],
         None,
-        r#"2 resources in 1 file: 2 valid, 0 invalid, 0 errors, 0 skipped
+        r#"3 resources in 1 file: 3 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );

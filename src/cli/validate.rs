@@ -116,12 +116,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         OutputFormat::Json => json(&report, &summary),
         OutputFormat::Junit => junit(&report),
     };
-    print!("{out}");
+    write_stdout(&out)?;
     Ok(ExitCode::from(if summary.invalid + summary.errors > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }))
+}
+
+/// Writes the output; a closed pipe (`| head`) ends the output quietly.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::anyhow!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn validate_input(

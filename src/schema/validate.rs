@@ -287,6 +287,15 @@ impl Registry {
                 Err(e) => return internal_error(e),
             },
         };
+        // Kubernetes reads `field: null` in a mapping as the field being absent (Helm and
+        // kubectl write such fields); Compose and Helm values give null its own meaning.
+        let stripped;
+        let value = if target == Target::Kubernetes && has_null_field(value) {
+            stripped = without_null_fields(value);
+            &stripped
+        } else {
+            value
+        };
         if validator.is_valid(value) {
             return Validation {
                 status: Status::Valid,
@@ -349,6 +358,29 @@ fn internal_error(message: String) -> Validation {
         status: Status::Error,
         reason: Some(message),
         findings: Vec::new(),
+    }
+}
+
+/// Whether any mapping in the value has a field set to null.
+fn has_null_field(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => m.values().any(|v| v.is_null() || has_null_field(v)),
+        Value::Array(items) => items.iter().any(has_null_field),
+        _ => false,
+    }
+}
+
+/// The value with null fields of mappings removed (null items of lists stay).
+fn without_null_fields(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_null_fields(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_null_fields).collect()),
+        other => other.clone(),
     }
 }
 
