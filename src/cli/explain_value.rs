@@ -1,12 +1,151 @@
-//! `shipshape explain-value`: show an environment's final value at a key path and the file and line that set it.
+//! `shipshape explain-value`: an environment's final value at a key path, and the file, line
+//! and column that set it (or that it is the default).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+use serde_json::Value;
+
+use crate::manifest::yaml::escape_token;
+use crate::spec::{self, load::key_path};
+use crate::workspace::Workspace;
 
 /// Arguments of `shipshape explain-value`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Example:\n  shipshape explain-value materi-api/production autoscaling.minReplicas"
+)]
+pub struct Args {
+    /// The environment, as `<app>/<env>`.
+    #[arg(value_name = "APP/ENV")]
+    pub environment: String,
+    /// The key path, e.g. `autoscaling.minReplicas` or `ports[0].containerPort`.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// The workspace folder (holds `environments/`).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
+}
+
+/// Turns `a.b[0].c` (or `a.b.0.c`) into the JSON pointer `/a/b/0/c`.
+pub fn key_to_pointer(key: &str) -> String {
+    let mut pointer = String::new();
+    for part in key.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        let name_end = rest.find('[').unwrap_or(rest.len());
+        if name_end > 0 {
+            pointer.push('/');
+            pointer.push_str(&escape_token(&rest[..name_end]));
+        }
+        rest = &rest[name_end..];
+        while let Some(open) = rest.strip_prefix('[') {
+            let close = open.find(']').unwrap_or(open.len());
+            pointer.push('/');
+            pointer.push_str(&open[..close]);
+            rest = open.get(close + 1..).unwrap_or("");
+        }
+    }
+    pointer
+}
 
 /// Runs the subcommand.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`explain-value` is not available yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let ws = Workspace::open(&args.workspace)?;
+    let selected = ws.select(std::slice::from_ref(&args.environment))?;
+    let [id] = selected.as_slice() else {
+        anyhow::bail!(
+            "`{}` names {} environments; name one as <app>/<env>",
+            args.environment,
+            selected.len()
+        );
+    };
+    let env = spec::load_environment(&ws.root, id)?;
+    let pointer = key_to_pointer(&args.key);
+    let typed = serde_json::to_value(&env.spec).context("serialising the spec")?;
+    let (value, origin) = match env.layered.value.pointer(&pointer) {
+        Some(v) => (v.clone(), env.layered.origins.get(&pointer)),
+        None => match typed.pointer(&pointer) {
+            Some(v) => (v.clone(), None),
+            None => {
+                let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
+                let last = pointer.rsplit('/').next().unwrap_or_default();
+                let known = spec::suggest::properties_at(spec::load::json_schema(), parent);
+                let hint = match spec::suggest::closest(last, &known) {
+                    Some(s) => format!("; did you mean `{}`?", key_path(&format!("{parent}/{s}"))),
+                    None if !known.is_empty() => format!("; keys here: {}", known.join(", ")),
+                    None => String::new(),
+                };
+                anyhow::bail!("{id} has no value at `{}`{hint}", args.key);
+            }
+        },
+    };
+    let shown = match &value {
+        Value::Object(_) | Value::Array(_) => {
+            let yaml = serde_yaml::to_string(&value).context("formatting the value")?;
+            format!("\n{}", indent(&yaml))
+        }
+        scalar => format!(" {}", serde_json::to_string(scalar).unwrap_or_default()),
+    };
+    println!("{id} {} ={shown}", key_path(&pointer));
+    match origin {
+        Some(o) => println!("  set at {}", o.key_location()),
+        None => println!("  default (not set in {})", files(&env)),
+    }
+    let prefix = format!("{pointer}/");
+    let nested: Vec<_> = env
+        .layered
+        .origins
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .filter(|(k, _)| {
+            env.layered
+                .value
+                .pointer(k)
+                .is_some_and(|v| !v.is_object() && !v.is_array())
+        })
+        .collect();
+    if !nested.is_empty() {
+        println!("  its keys:");
+        for (k, o) in nested {
+            println!("    {} set at {}", key_path(k), o.key_location());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn files(env: &spec::Environment) -> String {
+    env.files
+        .iter()
+        .map(|f| {
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}\n"))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_to_pointer;
+
+    #[test]
+    fn key_paths_become_pointers() {
+        assert_eq!(
+            key_to_pointer("autoscaling.minReplicas"),
+            "/autoscaling/minReplicas"
+        );
+        assert_eq!(key_to_pointer("ports[0].name"), "/ports/0/name");
+        assert_eq!(key_to_pointer("ports.1"), "/ports/1");
+        assert_eq!(key_to_pointer("config.data.a/b"), "/config/data/a~1b");
+    }
 }

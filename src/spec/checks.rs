@@ -1,0 +1,294 @@
+//! Checks the schema cannot express: no secret values in a spec, and the rules that tie one
+//! field to another (a probe names a port that exists, a budget sets one bound, ...).
+
+use serde_json::Value;
+
+use super::model::Spec;
+use super::types::IntOrString;
+
+/// Words that mark a key as holding a secret.
+const SECRET_WORDS: [&str; 9] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+    "ACCESS_KEY",
+];
+
+/// Whether a key's name says it holds a secret (`DB_PASSWORD`, `jwtSecret`, `API_TOKEN`).
+pub fn is_secret_name(key: &str) -> bool {
+    let upper = key.to_uppercase().replace(['-', '.'], "_");
+    let camel_split: String = key
+        .chars()
+        .flat_map(|c| {
+            if c.is_uppercase() {
+                vec!['_', c]
+            } else {
+                vec![c.to_ascii_uppercase()]
+            }
+        })
+        .collect();
+    SECRET_WORDS
+        .iter()
+        .any(|w| upper.contains(w) || camel_split.contains(w))
+}
+
+/// Whether a value embeds credentials (`scheme://user:password@host`).
+pub fn has_url_credentials(value: &str) -> bool {
+    let Some((_, rest)) = value.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    match authority.rsplit_once('@') {
+        Some((userinfo, _)) => userinfo.contains(':') && !userinfo.ends_with(':'),
+        None => false,
+    }
+}
+
+type Report<'a> = dyn FnMut(&str, String, Option<String>) + 'a;
+
+/// Refuses literal secrets in the places a spec holds free-form values.
+pub fn check_values(value: &Value, report: &mut Report<'_>) {
+    let mut maps: Vec<(String, &Value)> = Vec::new();
+    if let Some(v) = value.pointer("/config/data") {
+        maps.push(("/config/data".into(), v));
+    }
+    if let Some(v) = value.get("env") {
+        maps.push(("/env".into(), v));
+    }
+    if let Some(deps) = value
+        .pointer("/compose/dependencies")
+        .and_then(Value::as_object)
+    {
+        for (name, dep) in deps {
+            if let Some(env) = dep.get("environment") {
+                let p = format!(
+                    "/compose/dependencies/{}/environment",
+                    crate::manifest::yaml::escape_token(name)
+                );
+                maps.push((p, env));
+            }
+        }
+    }
+    for (pointer, map) in maps {
+        let Some(map) = map.as_object() else { continue };
+        for (key, v) in map {
+            let text = match v {
+                Value::String(s) => s.as_str(),
+                _ => continue,
+            };
+            let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(key));
+            if is_secret_name(key) && !text.is_empty() {
+                report(
+                    &child,
+                    format!("`{key}` looks like a secret, and a spec holds no secret values"),
+                    Some(
+                        "store it in a Secret (sealed, external or created by your platform) and reference it under `secrets:` with `keys:` or `envFrom: true`"
+                            .into(),
+                    ),
+                );
+            } else if has_url_credentials(text) {
+                report(
+                    &child,
+                    format!(
+                        "`{key}` holds a URL with a password in it, and a spec holds no secret values"
+                    ),
+                    Some("move the URL to a Secret and reference it under `secrets:`".into()),
+                );
+            }
+        }
+    }
+}
+
+/// Checks that tie fields together.
+pub fn check_spec(spec: &Spec, report: &mut Report<'_>) {
+    if spec.image.tag.is_none() && spec.image.digest.is_none() {
+        report(
+            "/image",
+            "`image` has neither `tag` nor `digest`".into(),
+            Some("pin the version: add `tag: 1.2.3` or `digest: sha256:...`".into()),
+        );
+    }
+    let port_names: Vec<&str> = spec.ports.iter().map(|p| p.name.as_str()).collect();
+    for (i, p) in spec.ports.iter().enumerate() {
+        if spec.ports[..i].iter().any(|q| q.name == p.name) {
+            report(
+                &format!("/ports/{i}/name"),
+                format!("port name `{}` is used twice", p.name),
+                Some("give every port its own name".into()),
+            );
+        }
+    }
+    for (kind, probe) in [
+        ("liveness", &spec.probes.liveness),
+        ("readiness", &spec.probes.readiness),
+        ("startup", &spec.probes.startup),
+    ] {
+        let Some(probe) = probe else { continue };
+        let pointer = format!("/probes/{kind}");
+        let methods = [
+            probe.http.is_some(),
+            probe.tcp.is_some(),
+            probe.exec.is_some(),
+            probe.grpc.is_some(),
+        ]
+        .iter()
+        .filter(|m| **m)
+        .count();
+        if methods != 1 {
+            report(
+                &pointer,
+                format!(
+                    "probe `{kind}` must have exactly one of `http`, `tcp`, `exec`, `grpc` (it has {methods})"
+                ),
+                Some("keep one way of probing".into()),
+            );
+        }
+        let named_port = match (&probe.http, &probe.tcp) {
+            (Some(h), _) => Some((&h.port, format!("{pointer}/http/port"))),
+            (None, Some(t)) => Some((t, format!("{pointer}/tcp"))),
+            _ => None,
+        };
+        if let Some((IntOrString::String(name), p)) = named_port {
+            if !port_names.contains(&name.as_str()) {
+                report(
+                    &p,
+                    format!("probe `{kind}` uses port `{name}`, which `ports` does not declare"),
+                    Some(
+                        match super::suggest::closest(
+                            name,
+                            &port_names.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                        ) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("use one of: {}", port_names.join(", ")),
+                        },
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(b) = &spec.disruption_budget {
+        if b.min_available.is_some() == b.max_unavailable.is_some() {
+            report(
+                "/disruptionBudget",
+                "`disruptionBudget` needs exactly one of `minAvailable` and `maxUnavailable`"
+                    .into(),
+                Some("set `minAvailable: 2` or `maxUnavailable: 1`".into()),
+            );
+        }
+    }
+    if let Some(a) = &spec.autoscaling {
+        if a.min_replicas > a.max_replicas {
+            report(
+                "/autoscaling/minReplicas",
+                format!(
+                    "`autoscaling.minReplicas` ({}) is above `maxReplicas` ({})",
+                    a.min_replicas, a.max_replicas
+                ),
+                None,
+            );
+        }
+        if a.cpu.is_none() && a.memory.is_none() && a.pod_metrics.is_empty() {
+            report(
+                "/autoscaling",
+                "`autoscaling` has no metric to scale on".into(),
+                Some("set `cpu`, `memory` or `podMetrics`".into()),
+            );
+        }
+    }
+    if let Some(c) = &spec.rollout.canary {
+        if c.flagger.is_some() == c.istio.is_some() {
+            report(
+                "/rollout/canary",
+                "`rollout.canary` needs exactly one of `flagger` and `istio`".into(),
+                None,
+            );
+        }
+        if spec.rollout.blue_green.is_some() {
+            report(
+                "/rollout/blueGreen",
+                "`rollout.blueGreen` and `rollout.canary` cannot both be set".into(),
+                Some("pick one release strategy per environment".into()),
+            );
+        }
+    }
+    if let Some(ing) = &spec.ingress {
+        if let Some(port) = &ing.port {
+            if !spec.ports.iter().any(|p| &p.name == port && p.expose) {
+                report(
+                    "/ingress/port",
+                    format!(
+                        "`ingress.port` names `{port}`, which is not an exposed port in `ports`"
+                    ),
+                    Some(format!("use one of: {}", port_names.join(", "))),
+                );
+            }
+        } else if !spec.ports.iter().any(|p| p.expose) {
+            report(
+                "/ingress",
+                "`ingress` needs a Service port, and no port is exposed".into(),
+                Some("add a port under `ports`".into()),
+            );
+        }
+    }
+    if let Some(sm) = &spec.service_monitor {
+        if !spec.ports.iter().any(|p| p.name == sm.port && p.expose) {
+            report(
+                "/serviceMonitor/port",
+                format!(
+                    "`serviceMonitor.port` names `{}`, which is not an exposed port in `ports`",
+                    sm.port
+                ),
+                Some(format!("use one of: {}", port_names.join(", "))),
+            );
+        }
+    }
+    if let (Some(l), Some(grace)) = (&spec.lifecycle, spec.termination_grace_period_seconds) {
+        if l.pre_stop_sleep_seconds >= grace {
+            report(
+                "/terminationGracePeriodSeconds",
+                format!(
+                    "`terminationGracePeriodSeconds` ({grace}) does not cover the preStop sleep ({}s)",
+                    l.pre_stop_sleep_seconds
+                ),
+                Some(
+                    "make the grace period longer than the sleep plus the app's own shutdown time"
+                        .into(),
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for k in [
+            "DB_PASSWORD",
+            "JWT_SECRET",
+            "apiToken",
+            "OPENAI_API_KEY",
+            "jwtSecret",
+        ] {
+            assert!(is_secret_name(k), "{k}");
+        }
+        assert!(!is_secret_name("LOG_LEVEL"));
+        assert!(!is_secret_name("PORT"));
+        assert!(!is_secret_name("KEYCLOAK_URL"));
+    }
+
+    #[test]
+    fn url_credentials() {
+        assert!(has_url_credentials("postgresql://user:pass@db:5432/x"));
+        assert!(has_url_credentials("redis://:password@redis:6379"));
+        assert!(!has_url_credentials("redis://redis:6379/0"));
+        assert!(!has_url_credentials("http://user@host"));
+    }
+}

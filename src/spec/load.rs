@@ -1,0 +1,556 @@
+//! Reading an environment: files -> located YAML -> layered value -> checked -> typed [`Spec`].
+//!
+//! Every problem of every file is collected before anything is reported, each at
+//! file:line:col with what was expected and how to fix it. The checks are driven by the spec's
+//! own JSON Schema (the one exported for editors), so what an editor flags and what shipshape
+//! reports never disagree.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use super::layer::Layered;
+use super::model::Spec;
+use crate::manifest::Location;
+use crate::manifest::yaml::{NodeKind, parse_stream, pointer_tokens};
+
+/// An app and one of its environments, e.g. `materi-api/production`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnvId {
+    /// The app's folder name under `environments/`.
+    pub app: String,
+    /// The environment's file stem (`production` for `production.yaml`).
+    pub env: String,
+}
+
+impl fmt::Display for EnvId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.app, self.env)
+    }
+}
+
+/// One environment, read and checked.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Which app and environment.
+    pub id: EnvId,
+    /// The typed spec.
+    pub spec: Spec,
+    /// The merged value with the origin of every key.
+    pub layered: Layered,
+    /// The files it was read from, in layering order.
+    pub files: Vec<PathBuf>,
+}
+
+impl Environment {
+    /// The workload's base name (`name`, defaulting to the app's folder name).
+    pub fn name(&self) -> &str {
+        self.spec.name.as_deref().unwrap_or(&self.id.app)
+    }
+}
+
+/// One problem in a spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecDiagnostic {
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for SpecDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found while reading an environment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SpecError {
+    /// The environment.
+    pub env: String,
+    /// The problems, sorted by location.
+    pub diagnostics: Vec<SpecDiagnostic>,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.diagnostics.len();
+        writeln!(
+            f,
+            "environment {} has {n} error{}:",
+            self.env,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The JSON Schema of the spec (the one written to `schemas/environment.schema.json`).
+pub fn json_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let schema = schemars::schema_for!(Spec);
+        serde_json::to_value(schema).expect("the spec schema serialises")
+    })
+}
+
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        jsonschema::validator_for(json_schema()).expect("the spec schema is a valid schema")
+    })
+}
+
+/// Reads `app.yaml` (optional) and `<env>.yaml` of an app, layers them and checks the result.
+pub fn load_environment(root: &Path, id: &EnvId) -> Result<Environment, SpecError> {
+    let dir = root.join("environments").join(&id.app);
+    let mut files = Vec::new();
+    let app_file = dir.join("app.yaml");
+    if app_file.is_file() {
+        files.push(app_file);
+    }
+    files.push(dir.join(format!("{}.yaml", id.env)));
+    load_files(root, id, &files)
+}
+
+/// Layers the given files in order and checks the result.
+pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environment, SpecError> {
+    let mut diagnostics = Vec::new();
+    let mut layered = Layered::default();
+    for path in files {
+        let display = display_path(root, path);
+        let at = |line, col| Location {
+            file: display.clone(),
+            line,
+            col,
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                diagnostics.push(SpecDiagnostic {
+                    location: at(1, 1),
+                    message: format!("cannot read the file: {e}"),
+                    help: Some("check that the file exists, is readable and is UTF-8".into()),
+                });
+                continue;
+            }
+        };
+        let docs = match parse_stream(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                diagnostics.push(SpecDiagnostic {
+                    location: at(e.pos.line, e.pos.col),
+                    message: format!("YAML syntax error: {}", e.message),
+                    help: None,
+                });
+                continue;
+            }
+        };
+        let roots: Vec<_> = docs.iter().filter_map(|d| d.root.as_ref()).collect();
+        match roots.as_slice() {
+            [] => {}
+            [root_node] if matches!(root_node.kind, NodeKind::Map(_)) => {
+                layered.absorb(&display, root_node)
+            }
+            [root_node] if root_node.kind == NodeKind::Scalar(Value::Null) => {}
+            [root_node] => diagnostics.push(SpecDiagnostic {
+                location: at(root_node.pos.line, root_node.pos.col),
+                message: "a spec file must be a mapping of keys to values".into(),
+                help: Some("start the file with keys such as `namespace:` and `image:`".into()),
+            }),
+            [_, second, ..] => diagnostics.push(SpecDiagnostic {
+                location: at(second.pos.line, second.pos.col),
+                message: "a spec file holds one YAML document, this is a second one".into(),
+                help: Some("remove the `---` separator and merge the documents".into()),
+            }),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(SpecError {
+            env: id.to_string(),
+            diagnostics,
+        });
+    }
+    if layered.value.is_null() {
+        layered.value = Value::Object(Default::default());
+    }
+    let fallback = Location {
+        file: files
+            .last()
+            .map(|p| display_path(root, p))
+            .unwrap_or_default(),
+        line: 1,
+        col: 1,
+    };
+    let locate_value = |pointer: &str| {
+        layered
+            .origin(pointer)
+            .map_or_else(|| fallback.clone(), |o| o.value_location())
+    };
+    let locate_key = |pointer: &str| {
+        layered
+            .origin(pointer)
+            .map_or_else(|| fallback.clone(), |o| o.key_location())
+    };
+
+    for error in validator().iter_errors(&layered.value) {
+        collect_schema_errors(&error, &locate_value, &locate_key, &mut diagnostics);
+    }
+    // A misspelt required key shows up twice: as unknown and as missing. Keep the first.
+    let suggested: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            d.help
+                .as_deref()?
+                .strip_prefix("did you mean `")?
+                .strip_suffix("`?")
+                .map(String::from)
+        })
+        .collect();
+    diagnostics.retain(|d| {
+        !(d.message.starts_with("missing required key")
+            && suggested
+                .iter()
+                .any(|s| d.message.contains(&format!("`{s}`"))))
+    });
+    super::checks::check_values(&layered.value, &mut |pointer, message, help| {
+        diagnostics.push(SpecDiagnostic {
+            location: locate_value(pointer),
+            message,
+            help,
+        })
+    });
+    if diagnostics.is_empty() {
+        match serde_json::from_value::<Spec>(layered.value.clone()) {
+            Ok(spec) => {
+                super::checks::check_spec(&spec, &mut |pointer, message, help| {
+                    diagnostics.push(SpecDiagnostic {
+                        location: locate_value(pointer),
+                        message,
+                        help,
+                    })
+                });
+                if diagnostics.is_empty() {
+                    return Ok(Environment {
+                        id: id.clone(),
+                        spec,
+                        layered,
+                        files: files.to_vec(),
+                    });
+                }
+            }
+            Err(e) => diagnostics.push(SpecDiagnostic {
+                location: fallback.clone(),
+                message: e.to_string(),
+                help: None,
+            }),
+        }
+    }
+    diagnostics.sort_by(|a, b| (&a.location, &a.message).cmp(&(&b.location, &b.message)));
+    diagnostics.dedup();
+    Err(SpecError {
+        env: id.to_string(),
+        diagnostics,
+    })
+}
+
+/// A path relative to the workspace root, with forward slashes, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// A spec key path in the user's words: `/autoscaling/minReplicas` -> `autoscaling.minReplicas`,
+/// `/ports/0/name` -> `ports[0].name`.
+pub fn key_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer_tokens(pointer) {
+        if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    if out.is_empty() {
+        "(top level)".into()
+    } else {
+        out
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+fn type_name(t: &str) -> &str {
+    match t {
+        "integer" => "a whole number",
+        "number" => "a number",
+        "string" => "a string",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "a mapping",
+        "null" => "null",
+        other => other,
+    }
+}
+
+/// Turns one schema error into diagnostics. For `anyOf`/`oneOf` (optional fields, quantities,
+/// int-or-string), the branches whose type does not even match are dropped and the errors of
+/// the branch that does are reported, so the user reads about the actual problem.
+fn collect_schema_errors(
+    error: &jsonschema::ValidationError<'_>,
+    locate_value: &dyn Fn(&str) -> Location,
+    locate_key: &dyn Fn(&str) -> Location,
+    out: &mut Vec<SpecDiagnostic>,
+) {
+    let pointer = error.instance_path().as_str().to_string();
+    let branches = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    if let Some(branches) = branches {
+        let plausible: Vec<&Vec<jsonschema::ValidationError<'static>>> = branches
+            .iter()
+            .filter(|errs| {
+                !errs.iter().any(|e| {
+                    e.instance_path().as_str() == pointer
+                        && matches!(e.kind(), ValidationErrorKind::Type { .. })
+                })
+            })
+            .collect();
+        let consts: Vec<&Value> = branches
+            .iter()
+            .filter_map(|errs| match errs.as_slice() {
+                [e] if e.instance_path().as_str() == pointer => match e.kind() {
+                    ValidationErrorKind::Constant { expected_value } => {
+                        Some(expected_value.as_ref())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if !consts.is_empty() && consts.len() == plausible.len() {
+            let options = Value::Array(consts.into_iter().cloned().collect());
+            out.extend(schema_diagnostic(
+                &pointer,
+                &ValidationErrorKind::Enum {
+                    options: std::sync::Arc::new(options),
+                },
+                error.instance(),
+                &error.to_string(),
+                locate_value,
+                locate_key,
+            ));
+            return;
+        }
+        if let [only] = plausible.as_slice() {
+            for e in only.iter() {
+                collect_schema_errors(e, locate_value, locate_key, out);
+            }
+            return;
+        }
+    }
+    out.extend(schema_diagnostic(
+        &pointer,
+        error.kind(),
+        error.instance(),
+        &error.to_string(),
+        locate_value,
+        locate_key,
+    ));
+}
+
+fn schema_diagnostic(
+    pointer: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    fallback: &str,
+    locate_value: &dyn Fn(&str) -> Location,
+    locate_key: &dyn Fn(&str) -> Location,
+) -> Vec<SpecDiagnostic> {
+    let key = key_path(pointer);
+    let one = |message: String, help: Option<String>| {
+        vec![SpecDiagnostic {
+            location: locate_value(pointer),
+            message,
+            help,
+        }]
+    };
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = super::suggest::properties_at(json_schema(), pointer);
+            unexpected
+                .iter()
+                .map(|name| {
+                    let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(name));
+                    let help = match super::suggest::closest(name, &known) {
+                        Some(s) => Some(format!("did you mean `{s}`?")),
+                        None if !known.is_empty() => {
+                            Some(format!("expected one of: {}", known.join(", ")))
+                        }
+                        None => None,
+                    };
+                    let place = if pointer.is_empty() {
+                        "the spec".to_string()
+                    } else {
+                        format!("`{key}`")
+                    };
+                    SpecDiagnostic {
+                        location: locate_key(&child),
+                        message: format!("unknown key `{name}` in {place}"),
+                        help,
+                    }
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let place = if pointer.is_empty() {
+                "the spec".to_string()
+            } else {
+                format!("`{key}`")
+            };
+            vec![SpecDiagnostic {
+                location: locate_key(pointer),
+                message: format!("missing required key `{name}` in {place}"),
+                help: Some(format!(
+                    "add `{name}:` (in app.yaml if every environment shares it)"
+                )),
+            }]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_name(&t.to_string()).to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| type_name(&t.to_string()).to_string())
+                    .filter(|t| t != "null")
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            one(
+                format!("`{key}`: expected {expected}, found {}", describe(instance)),
+                None,
+            )
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|o| o.as_str().map_or(o.to_string(), |s| format!("`{s}`")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let found = instance
+                .as_str()
+                .map_or(describe(instance), |s| format!("`{s}`"));
+            let suggestion = instance.as_str().and_then(|s| {
+                let names: Vec<String> = options
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|o| o.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                super::suggest::closest(s, &names)
+            });
+            let help = match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("expected one of: {}", opts.join(", ")),
+            };
+            one(format!("`{key}`: {found} is not allowed"), Some(help))
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            let expected = super::suggest::description_at(json_schema(), pointer)
+                .unwrap_or_else(|| "a value of another shape".to_string());
+            one(
+                format!("`{key}`: {} does not fit", describe(instance)),
+                Some(format!("expected {}", lowercase_first(&expected))),
+            )
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let expected = super::suggest::description_at(json_schema(), pointer);
+            one(
+                format!("`{key}`: {} has the wrong form", describe(instance)),
+                Some(match expected {
+                    Some(d) => format!("expected {}", lowercase_first(&d)),
+                    None => format!("it must match the pattern {pattern}"),
+                }),
+            )
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => one(
+            format!(
+                "`{key}`: {} is below the minimum {limit}",
+                describe(instance)
+            ),
+            None,
+        ),
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => one(
+            format!(
+                "`{key}`: {} is above the maximum {limit}",
+                describe(instance)
+            ),
+            None,
+        ),
+        ValidationErrorKind::MinItems { limit } => one(
+            format!(
+                "`{key}`: needs at least {limit} item{}",
+                if *limit == 1 { "" } else { "s" }
+            ),
+            None,
+        ),
+        ValidationErrorKind::MinLength { limit } => one(
+            format!(
+                "`{key}`: needs at least {limit} character{}",
+                if *limit == 1 { "" } else { "s" }
+            ),
+            None,
+        ),
+        ValidationErrorKind::MaxLength { limit } => {
+            one(format!("`{key}`: longer than {limit} characters"), None)
+        }
+        _ => one(format!("`{key}`: {fallback}"), None),
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,12 @@
+//! The environment spec: typed model, layering of `app.yaml` and `<env>.yaml` with
+//! provenance, and errors that point at file:line:col.
+
+pub mod checks;
+pub mod layer;
+pub mod load;
+pub mod model;
+pub mod suggest;
+pub mod types;
+
+pub use load::{EnvId, Environment, SpecDiagnostic, SpecError, load_environment};
+pub use model::{Spec, Target};

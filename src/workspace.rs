@@ -1,0 +1,155 @@
+//! The workspace: a folder with `environments/`, optional `templates/`, `golden/`,
+//! `schemas/` and `shipshape.yaml`. Finds apps and environments and parses selections such
+//! as `materi-api` or `materi-api/production`.
+
+use std::path::{Path, PathBuf};
+
+use crate::spec::EnvId;
+
+/// A workspace on disk.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Its root folder.
+    pub root: PathBuf,
+}
+
+/// A problem with the workspace layout or a selection.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// No `environments/` folder.
+    #[error(
+        "{0}: no `environments/` folder here; run shipshape in a workspace or pass `--workspace DIR`"
+    )]
+    NoEnvironments(String),
+    /// A folder could not be listed.
+    #[error("{path}: cannot list the folder: {source}")]
+    Io {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A selection names no app or environment.
+    #[error("`{selection}` matches no environment{hint}")]
+    NoMatch {
+        /// What the user asked for.
+        selection: String,
+        /// A suggestion, with a leading separator.
+        hint: String,
+    },
+}
+
+impl Workspace {
+    /// Opens the workspace at `root` (which must hold `environments/`).
+    pub fn open(root: impl Into<PathBuf>) -> Result<Workspace, WorkspaceError> {
+        let root = root.into();
+        if !root.join("environments").is_dir() {
+            return Err(WorkspaceError::NoEnvironments(root.display().to_string()));
+        }
+        Ok(Workspace { root })
+    }
+
+    /// `environments/`.
+    pub fn environments_dir(&self) -> PathBuf {
+        self.root.join("environments")
+    }
+
+    /// `golden/`.
+    pub fn golden_dir(&self) -> PathBuf {
+        self.root.join("golden")
+    }
+
+    /// `templates/` (may not exist).
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+
+    /// Every environment of every app, sorted: each `environments/<app>/<env>.yaml` except
+    /// `app.yaml`.
+    pub fn environments(&self) -> Result<Vec<EnvId>, WorkspaceError> {
+        let mut out = Vec::new();
+        for app_dir in list_dir(&self.environments_dir())? {
+            if !app_dir.is_dir() {
+                continue;
+            }
+            let app = file_name(&app_dir);
+            if app.starts_with('.') {
+                continue;
+            }
+            for file in list_dir(&app_dir)? {
+                let name = file_name(&file);
+                let Some(env) = name.strip_suffix(".yaml") else {
+                    continue;
+                };
+                if env == "app" || env.starts_with('.') || !file.is_file() {
+                    continue;
+                }
+                out.push(EnvId {
+                    app: app.clone(),
+                    env: env.to_string(),
+                });
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The environments matching selections (`app` or `app/env`); all when there are none.
+    pub fn select(&self, selections: &[String]) -> Result<Vec<EnvId>, WorkspaceError> {
+        let all = self.environments()?;
+        if selections.is_empty() {
+            return Ok(all);
+        }
+        let mut out = Vec::new();
+        for sel in selections {
+            let sel_trim = sel.trim_end_matches('/');
+            let (app, env) = match sel_trim.split_once('/') {
+                Some((a, e)) => (a, Some(e)),
+                None => (sel_trim, None),
+            };
+            let matched: Vec<&EnvId> = all
+                .iter()
+                .filter(|id| id.app == app && env.is_none_or(|e| id.env == e))
+                .collect();
+            if matched.is_empty() {
+                let names: Vec<String> = match env {
+                    None => all.iter().map(|id| id.app.clone()).collect(),
+                    Some(_) => all.iter().map(|id| id.to_string()).collect(),
+                };
+                let mut names_dedup = names.clone();
+                names_dedup.dedup();
+                let hint = match crate::spec::suggest::closest(sel_trim, &names_dedup) {
+                    Some(s) => format!("; did you mean `{s}`?"),
+                    None => format!("; known: {}", names_dedup.join(", ")),
+                };
+                return Err(WorkspaceError::NoMatch {
+                    selection: sel.clone(),
+                    hint,
+                });
+            }
+            for id in matched {
+                if !out.contains(id) {
+                    out.push(id.clone());
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| WorkspaceError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut out: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    out.sort();
+    Ok(out)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
