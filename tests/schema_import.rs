@@ -86,12 +86,24 @@ fn imported_crds_are_used_by_validate() {
         format!("wrote {out_dir}/widgets.example.com.json (example.com/v1/Widget)\n")
     );
     let expected = "\
-widgets.yaml:14:3: error[schema]: metadata.lables: unknown field (Widget/bad)
+widgets.yaml:14:3: error[schema/schema]: metadata.lables: unknown field
+  14 |   lables: {}
+     |   ^
   help: did you mean `labels`?
-widgets.yaml:16:9: error[schema]: spec.size: 0 is less than the minimum of 1 (Widget/bad)
-widgets.yaml:17:3: error[schema]: spec.colour: unknown field (Widget/bad)
+
+widgets.yaml:16:9: error[schema/schema]: spec.size: 0 is less than the minimum of 1
+  16 |   size: 0
+     |         ^
+
+widgets.yaml:17:3: error[schema/schema]: spec.colour: unknown field
+  17 |   colour: red
+     |   ^
   help: did you mean `color`?
-2 resources in 1 file: 1 valid, 1 invalid, 0 errors, 0 skipped
+
+widgets.yaml:10:1: Widget/bad: invalid
+
+2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 ";
     for location in [out_dir, "widget-crd"] {
         let (stdout, stderr, code) = shipshape(

@@ -23,6 +23,48 @@ pub mod codes {
     pub const MISSING_SCHEMA: &str = "missing-schema";
     /// The document is neither a Kubernetes resource, a Compose file nor Helm values.
     pub const UNKNOWN_DOCUMENT: &str = "unknown-document";
+
+    use crate::report::{RuleDoc, RuleRef, Severity};
+
+    /// Documentation of every schema validation code (for SARIF and `explain`).
+    pub fn rule_docs() -> Vec<RuleDoc> {
+        let doc = |code: &str, summary: &str, doc: &str| RuleDoc {
+            rule: RuleRef {
+                code: code.into(),
+                name: code.into(),
+            },
+            summary: summary.into(),
+            doc: doc.into(),
+            severity: Severity::Error,
+        };
+        vec![
+            doc(
+                SCHEMA,
+                "The resource does not match its schema.",
+                "Checks every field against the strict schema of the resource's apiVersion and kind (Kubernetes, bundled or imported CRDs), of the Compose specification, or of the application chart's values: types, required fields, allowed values, quantities, and in strict mode unknown fields.\n\nFix the field the finding points at; for an unknown field, the help names the field that was probably meant.",
+            ),
+            doc(
+                YAML,
+                "The file is not valid YAML.",
+                "A syntax error, a duplicate key (in strict mode) or a file that is not UTF-8 stops the file from being read. The finding points at the line and column where reading failed.",
+            ),
+            doc(
+                REMOVED_API,
+                "The resource uses an API version that Kubernetes removed.",
+                "Kubernetes removed this apiVersion of the kind; the API server rejects it. Change apiVersion to the replacement the finding names and check the fields that changed with it.",
+            ),
+            doc(
+                MISSING_SCHEMA,
+                "No schema is known for the resource's apiVersion and kind.",
+                "Import the CRD that defines the kind with `shipshape schema import <crd.yaml>` and pass the folder with `--schema-location`, or skip such resources with `--ignore-missing-schemas`.",
+            ),
+            doc(
+                UNKNOWN_DOCUMENT,
+                "The document is not a Kubernetes resource, a Compose file or Helm values.",
+                "A Kubernetes resource needs apiVersion and kind; a Compose file has a top-level services map; Helm values are recognised by file name (values.yaml, values-*.yaml, *.values.yaml, *-values.yaml) or with `--target helm-values`.",
+            ),
+        ]
+    }
 }
 
 fn rule(code: &str) -> RuleRef {
@@ -100,7 +142,7 @@ impl Registry {
                 return vec![ResourceResult {
                     resource: Resource {
                         location: location.clone(),
-                        object: String::new(),
+                        object: "file".into(),
                         status: Status::Error,
                         reason: Some(e.message.clone()),
                     },
