@@ -30,6 +30,7 @@ fn bundled_crd_schemas_are_up_to_date() {
             "schema",
             "import",
             "schemas/upstream/crds/flagger-canary.crd.yaml",
+            "schemas/upstream/crds/istio-destinationrule.crd.yaml",
             "schemas/upstream/crds/istio-virtualservice.crd.yaml",
             "schemas/upstream/crds/prometheus-servicemonitor.crd.yaml",
             "--out",
@@ -43,12 +44,14 @@ fn bundled_crd_schemas_are_up_to_date() {
         stdout,
         format!(
             "wrote {out_dir}/canaries.flagger.app.json (flagger.app/v1beta1/Canary)\n\
+             wrote {out_dir}/destinationrules.networking.istio.io.json (networking.istio.io/v1/DestinationRule, networking.istio.io/v1alpha3/DestinationRule, networking.istio.io/v1beta1/DestinationRule)\n\
              wrote {out_dir}/virtualservices.networking.istio.io.json (networking.istio.io/v1/VirtualService, networking.istio.io/v1alpha3/VirtualService, networking.istio.io/v1beta1/VirtualService)\n\
              wrote {out_dir}/servicemonitors.monitoring.coreos.com.json (monitoring.coreos.com/v1/ServiceMonitor)\n"
         )
     );
     for name in [
         "canaries.flagger.app.json",
+        "destinationrules.networking.istio.io.json",
         "virtualservices.networking.istio.io.json",
         "servicemonitors.monitoring.coreos.com.json",
     ] {

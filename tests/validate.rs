@@ -38,6 +38,20 @@ fn check(args: &[&str], stdin: Option<&str>, expected: &str, code: i32) {
     assert_eq!(actual, code, "exit code of shipshape {args:?}");
 }
 
+/// The workspace's rendered output (`golden/`) is valid in strict mode: Kubernetes, Helm
+/// values and Compose files of every environment.
+#[test]
+fn golden_output_is_valid() {
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/golden");
+    let (stdout, stderr, code) = run(&["validate", "--strict", golden], None);
+    assert_eq!(stderr, "");
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.ends_with(" valid, 0 invalid, 0 errors, 0 skipped") && code == 0,
+        "golden/ is not valid:\n{stdout}"
+    );
+}
+
 /// Valid resources (a null field counts as absent): exit 0 and the summary only.
 #[test]
 fn valid_resources_pass() {
@@ -396,7 +410,7 @@ removed-api.yaml:13:1: CronJob/nightly: invalid: batch/v1beta1 CronJob was remov
     );
 }
 
-/// ServiceMonitor, Canary and VirtualService (v1, v1beta1, v1alpha3) are validated.
+/// ServiceMonitor, Canary, VirtualService (v1, v1beta1, v1alpha3) and DestinationRule are validated.
 #[test]
 fn bundled_crds() {
     check(
@@ -416,6 +430,25 @@ crds/canary.yaml:31:5: error[schema/schema]: spec.analysis: missing required fie
      |     ^
   help: add "iterations"
 
+crds/destinationrule.yaml:23:3: error[schema/schema]: spec: missing required field "host"
+  23 |   hosts: users
+     |   ^
+  help: add "host"
+
+crds/destinationrule.yaml:23:3: error[schema/schema]: spec.hosts: unknown field
+  23 |   hosts: users
+     |   ^
+  help: did you mean `host`?
+
+crds/destinationrule.yaml:25:7: error[schema/schema]: spec.subsets[0]: missing required field "name"
+  25 |     - labels:
+     |       ^
+  help: add "name"
+
+crds/destinationrule.yaml:26:16: error[schema/schema]: spec.subsets[0].labels.track: 1 is not a string
+  26 |         track: 1
+     |                ^
+
 crds/servicemonitor.yaml:26:7: error[schema/schema]: spec.endpoints[0].intervall: unknown field
   26 |       intervall: 30s
      |       ^
@@ -434,12 +467,13 @@ crds/virtualservice.yaml:37:19: error[schema/schema]: spec.http[0].route[0].weig
      |                   ^
 
 crds/canary.yaml:19:1: Canary/broken: invalid
+crds/destinationrule.yaml:18:1: DestinationRule/broken: invalid
 crds/servicemonitor.yaml:16:1: ServiceMonitor/broken: invalid
 crds/virtualservice.yaml:19:1: VirtualService/legacy: invalid
 crds/virtualservice.yaml:26:1: VirtualService/old: invalid
 
-7 resources: 3 valid, 4 invalid, 0 errors, 0 skipped
-7 findings: 7 errors, 0 warnings, 0 infos (0 exempted)
+9 resources: 4 valid, 5 invalid, 0 errors, 0 skipped
+11 findings: 11 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
