@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::golden::{self, Drift, RenderedText};
 use crate::render::{self, RenderedFile, Renderer};
+use crate::report::Status;
+use crate::schema;
 use crate::workspace::Workspace;
 
 /// Arguments of `shipshape check`.
@@ -40,14 +42,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ids = ws.select(&args.select)?;
     let renderer = Renderer::new(&ws)?;
     let results = render::render_all(&renderer, &ws, &ids);
+    let schemas = rendered_schemas(&ws)?;
 
     let mut errors = 0usize;
     let mut drift: Vec<Drift> = Vec::new();
     let mut files = 0usize;
+    let mut invalid = 0usize;
     for (id, result) in &results {
         match result {
             Ok(rendered) => {
                 files += rendered.len();
+                invalid += validate_rendered(&schemas, &id.to_string(), rendered);
                 drift.extend(golden::compare(&ws.golden_dir(), id, rendered)?);
             }
             Err(e) => {
@@ -61,10 +66,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let envs = results.len();
     println!(
-        "checked {envs} environment{} ({files} file{}): {} with errors, {} drifted file{}",
+        "checked {envs} environment{} ({files} file{}): {} with errors, {} invalid resource{}, {} drifted file{}",
         plural(envs),
         plural(files),
         errors,
+        invalid,
+        plural(invalid),
         drift.len(),
         plural(drift.len()),
     );
@@ -73,12 +80,65 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let code = if errors > 0 {
         EXIT_ERROR
-    } else if !drift.is_empty() {
+    } else if !drift.is_empty() || invalid > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     };
     Ok(ExitCode::from(code))
+}
+
+/// The schemas rendered output is validated against: strict, the Kubernetes version of
+/// `shipshape.yaml`, and the workspace's `schemas/crds` when it has one.
+fn rendered_schemas(ws: &Workspace) -> anyhow::Result<schema::Registry> {
+    let config = crate::config::Config::load(&ws.root)?;
+    let crds = ws.root.join("schemas/crds");
+    schema::Registry::new(schema::Options {
+        kubernetes_version: config.kubernetes_version.clone(),
+        schema_locations: if crds.is_dir() {
+            vec![crds]
+        } else {
+            Vec::new()
+        },
+        strict: true,
+        ..schema::Options::default()
+    })
+}
+
+/// Validates one environment's rendered files; prints each problem at its rendered file's
+/// `file:line:col` with the environment it came from, and returns the number of resources
+/// that are not valid.
+fn validate_rendered(schemas: &schema::Registry, env: &str, rendered: &[RenderedFile]) -> usize {
+    let mut invalid = 0;
+    for file in rendered {
+        let target = match file.target {
+            crate::spec::Target::Kubernetes => schema::Target::Kubernetes,
+            crate::spec::Target::Helm => schema::Target::HelmValues,
+            crate::spec::Target::Compose => schema::Target::Compose,
+        };
+        let source =
+            crate::manifest::Source::new(format!("rendered/{}", file.path), file.text.as_str());
+        for result in schemas.validate_source(&source, Some(target)) {
+            if matches!(result.resource.status, Status::Invalid | Status::Error) {
+                invalid += 1;
+            }
+            for f in result.findings {
+                let location = f
+                    .location
+                    .map(|l| l.to_string())
+                    .unwrap_or_else(|| source.path.clone());
+                let object = f.object.map(|o| format!(" ({o})")).unwrap_or_default();
+                println!(
+                    "{location}: {}[{}]: {}{object} in environment {env}",
+                    f.severity, f.rule.code, f.message
+                );
+                if let Some(help) = f.help {
+                    println!("  help: {help}");
+                }
+            }
+        }
+    }
+    invalid
 }
 
 fn plural(n: usize) -> &'static str {
