@@ -232,11 +232,14 @@ fn load_finding(e: &LoadError) -> Finding {
 fn render_text(report: &Report, sources: &[Result<Arc<Source>, LoadError>]) -> String {
     use std::fmt::Write;
     let mut out = String::new();
+    let by_path: std::collections::HashMap<&str, &Source> = sources
+        .iter()
+        .filter_map(|s| s.as_ref().ok())
+        .map(|s| (s.path.as_str(), &**s))
+        .collect();
     let line_of = |file: &str, line: u32| -> Option<String> {
-        sources
-            .iter()
-            .filter_map(|s| s.as_ref().ok())
-            .find(|s| s.path == file)
+        by_path
+            .get(file)
             .and_then(|s| s.line_text(line).map(str::to_string))
     };
     let mut current: Option<&str> = None;
