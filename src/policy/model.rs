@@ -563,7 +563,8 @@ impl<'a> ObjectSet<'a> {
             .into_iter()
             .map(|at| &self.pdbs[at])
             .filter(|(doc, selector)| {
-                same_namespace(self.docs[*doc].namespace(), w.namespace) && selector.matches(w.labels)
+                same_namespace(self.docs[*doc].namespace(), w.namespace)
+                    && selector.matches(w.labels)
             })
             .map(|(doc, _)| *doc)
             .collect()

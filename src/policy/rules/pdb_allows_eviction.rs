@@ -89,16 +89,15 @@ impl Rule for PdbAllowsEviction {
                     continue;
                 };
                 let hpa_min = set.hpa_for(w).map(|(_, m)| m);
-                let lowest = hpa_min.map_or(replicas, |m| m.min(replicas));
+                // An autoscaler owns the replica count: it never goes below minReplicas.
+                let lowest = hpa_min.unwrap_or(replicas);
                 let Some(needed) = resolve(min, lowest) else {
                     continue;
                 };
                 if needed >= lowest {
                     let what = match hpa_min {
-                        Some(m) if m <= replicas => {
-                            format!("its HorizontalPodAutoscaler's minReplicas is {m}")
-                        }
-                        _ => format!("it runs {replicas} replicas"),
+                        Some(m) => format!("its HorizontalPodAutoscaler's minReplicas is {m}"),
+                        None => format!("it runs {replicas} replicas"),
                     };
                     out.at_value(
                         i,
