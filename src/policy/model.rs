@@ -379,6 +379,9 @@ pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// An autoscaler by its target: document index, namespace, `minReplicas`.
+type HpaEntry<'a> = (usize, Option<&'a str>, i64);
+
 /// The documents of one lint run and everything derived from them.
 #[derive(Debug)]
 pub struct ObjectSet<'a> {
@@ -393,7 +396,7 @@ pub struct ObjectSet<'a> {
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
     by_label: HashMap<(String, String), Vec<usize>>,
-    hpas: HashMap<(&'a str, &'a str), Vec<(usize, Option<&'a str>, i64)>>,
+    hpas: HashMap<(&'a str, &'a str), Vec<HpaEntry<'a>>>,
     pdbs: Vec<(usize, LabelSelector)>,
     pdb_by_label: HashMap<(String, String), Vec<usize>>,
     pdb_unindexed: Vec<usize>,
