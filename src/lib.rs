@@ -9,8 +9,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod diff;
+pub mod golden;
 pub mod manifest;
 pub mod policy;
+pub mod render;
 pub mod report;
+pub mod schema;
 pub mod spec;
 pub mod workspace;

@@ -111,6 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         resources: Vec::new(),
         findings,
         rules: Vec::new(),
+        sources: Default::default(),
     };
     report.sort();
     report.rules = policy::rule_docs(&report.findings);
