@@ -12,6 +12,7 @@
 //! [`Linter::lint`] runs the selected rules over one set of documents (an environment, or
 //! every file given to one `lint` call) and returns located findings.
 
+pub mod environment;
 pub mod exemption;
 pub mod model;
 pub mod profile;
@@ -24,6 +25,7 @@ use std::collections::BTreeSet;
 use crate::manifest::Document;
 use crate::report::{Finding, RuleDoc, RuleRef, Severity};
 
+pub use environment::environment_context;
 pub use exemption::{Allow, Date, ExemptionEntry};
 pub use model::ObjectSet;
 pub use profile::{Profile, RuleSelection, SelectorError};
