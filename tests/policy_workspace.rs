@@ -81,3 +81,75 @@ fn every_production_environment_passes_with_no_error() {
         "a pending spec fix no longer fires: remove it from PENDING_SPEC_FIXES"
     );
 }
+
+/// A copy of the repository's janua-api environment with `extra` appended to its
+/// production.yaml.
+fn janua_with(extra: &str) -> (tempfile::TempDir, shipshape::spec::Environment) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let env_dir = dir.path().join("environments/janua-api");
+    std::fs::create_dir_all(&env_dir).unwrap();
+    for file in ["app.yaml", "production.yaml"] {
+        let mut text =
+            std::fs::read_to_string(root.join("environments/janua-api").join(file)).unwrap();
+        if file == "production.yaml" {
+            text.push_str(extra);
+        }
+        std::fs::write(env_dir.join(file), text).unwrap();
+    }
+    let id = EnvId {
+        app: "janua-api".into(),
+        env: "production".into(),
+    };
+    let env = load_environment(dir.path(), &id).unwrap_or_else(|e| panic!("{e}"));
+    (dir, env)
+}
+
+#[test]
+fn spec_allow_entries_become_located_exemptions() {
+    let (_dir, env) = janua_with(
+        "allow:\n  - rule: min-replicas\n    reason: the canary track runs one pod\n    kind: Deployment\n    name: janua-api-canary\n",
+    );
+    let cx = environment_context(
+        &Config::default(),
+        &env,
+        &[],
+        Date::parse("2026-06-01").unwrap(),
+    )
+    .unwrap();
+    assert!(cx.complete);
+    assert_eq!(cx.environment.as_deref(), Some("production"));
+    let entry = cx.exemptions.last().unwrap();
+    assert_eq!(entry.allow.rule, "min-replicas");
+    assert_eq!(entry.allow.name.as_deref(), Some("janua-api-canary"));
+    assert!(
+        entry.origin.starts_with("allow[0] at ")
+            && entry
+                .origin
+                .contains("environments/janua-api/production.yaml:"),
+        "{}",
+        entry.origin
+    );
+}
+
+#[test]
+fn invalid_spec_allow_entries_are_located_errors() {
+    let (_dir, env) =
+        janua_with("allow:\n  - rule: min-replica\n    reason: the canary track runs one pod\n");
+    let err = environment_context(
+        &Config::default(),
+        &env,
+        &[],
+        Date::parse("2026-06-01").unwrap(),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("environments/janua-api/production.yaml:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown rule `min-replica` (did you mean `min-replicas`?)"),
+        "{text}"
+    );
+}
