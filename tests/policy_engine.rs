@@ -259,3 +259,39 @@ fn rule_docs_cover_the_rules_that_fired() {
             .all(|d| d.doc.contains("## Fix") && !d.summary.is_empty())
     );
 }
+
+#[test]
+fn list_items_are_linted_as_objects_at_their_own_lines() {
+    let source = Source::new(
+        "list.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: settings}\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: web\n      annotations:\n        shipshape.dev/allow: \"read-only-root-fs: scratch space\"\n    spec:\n      containers:\n        - name: web\n          image: example/web:latest\n",
+    );
+    let docs = manifest::load(&source).unwrap();
+    let mut cx = LintContext::new(Date::parse("2026-06-01").unwrap());
+    cx.selection = RuleSelection::resolve([&Profile {
+        select: vec!["image-tag-pinned".into(), "read-only-root-fs".into()],
+        ..Profile::default()
+    }])
+    .unwrap();
+    let findings = policy::lint(&docs, &cx);
+    assert_eq!(findings.len(), 2);
+    assert_eq!(findings[0].rule.name, "read-only-root-fs");
+    assert_eq!(
+        findings[0].location.as_ref().unwrap().to_string(),
+        "list.yaml:15:11"
+    );
+    assert_eq!(
+        findings[0].pointer.as_deref(),
+        Some("/items/1/spec/containers/0")
+    );
+    assert_eq!(
+        findings[0].exempted.as_ref().unwrap().source,
+        "annotation shipshape.dev/allow at list.yaml:12:9"
+    );
+    assert_eq!(findings[1].rule.name, "image-tag-pinned");
+    assert_eq!(
+        findings[1].location.as_ref().unwrap().to_string(),
+        "list.yaml:16:18"
+    );
+    assert_eq!(findings[1].object.as_deref(), Some("Pod/web"));
+}

@@ -393,6 +393,9 @@ pub struct ObjectSet<'a> {
     pub workloads: Vec<Workload<'a>>,
     /// Every Compose service, in document order.
     pub compose: Vec<ComposeService<'a>>,
+    /// For documents that are items of a `List`: the item's pointer in its file's document
+    /// (`/items/3`), parallel to `docs`; empty when no document is a list item.
+    pub bases: Vec<String>,
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
     by_label: HashMap<(String, String), Vec<usize>>,
@@ -410,6 +413,7 @@ impl<'a> ObjectSet<'a> {
             cx,
             workloads: Vec::new(),
             compose: Vec::new(),
+            bases: Vec::new(),
             by_kind: HashMap::new(),
             by_name: HashMap::new(),
             by_label: HashMap::new(),
@@ -478,6 +482,15 @@ impl<'a> ObjectSet<'a> {
             None => self.pdb_unindexed.push(at),
         }
         self.pdbs.push((i, selector));
+    }
+
+    /// A pointer within a document as a pointer within its file's document (list items get
+    /// their `/items/N` prefix).
+    pub fn full_pointer(&self, doc: usize, pointer: &str) -> String {
+        match self.bases.get(doc) {
+            Some(base) if !base.is_empty() => format!("{base}{pointer}"),
+            _ => pointer.to_string(),
+        }
     }
 
     /// The documents of one kind: `(index, document)`.
