@@ -412,3 +412,27 @@ fn init_container_order_is_reported_and_other_order_is_not() {
     );
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn nearly_equal_objects_under_another_name_are_a_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    let deployment = |name: &str, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: shop\n  template:\n    metadata:\n      labels:\n        app: shop\n    spec:\n      containers:\n      - name: app\n        image: {image}\n        ports:\n        - containerPort: 8080\n        resources:\n          requests:\n            cpu: 100m\n            memory: 128Mi\n"
+        )
+    };
+    std::fs::write(&old, deployment("web", "shop/web:1.4.0")).unwrap();
+    std::fs::write(&new, deployment("storefront", "shop/web:1.5.0")).unwrap();
+    let run = shipshape(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{} -> {}\n  ~ Deployment shop/storefront (renamed from web)\n    ~ spec.template.spec.containers[app].image: shop/web:1.4.0 -> shop/web:1.5.0\n\nSummary: 1 renamed (Deployment: 1 renamed)\n",
+            old.display(),
+            new.display()
+        )
+    );
+    assert_eq!(run.code, 1);
+}
