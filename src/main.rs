@@ -3,6 +3,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Exit quietly when the reader of our output goes away (`shipshape diff | head`).
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = shipshape::cli::Cli::parse();
     match shipshape::cli::run(cli) {
         Ok(code) => code,

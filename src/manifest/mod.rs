@@ -190,29 +190,57 @@ impl Document {
     }
 }
 
+/// How [`load_with`] reads a stream.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Let the last of duplicate keys win instead of failing (what most YAML readers do).
+    pub allow_duplicate_keys: bool,
+}
+
 /// Splits a source into its documents, in order. Empty documents are left out.
 ///
 /// A syntax error anywhere in the file is reported with its position; the documents are
-/// not returned then (the file cannot be trusted past the error).
+/// not returned then (the file cannot be trusted past the error). Duplicate keys are errors.
 pub fn load(source: &Arc<Source>) -> Result<Vec<Document>, LoadError> {
-    let docs = source.located().map_err(|e| LoadError {
-        path: source.path.clone(),
-        pos: Some(e.pos),
-        message: e.message.clone(),
-    })?;
+    load_with(source, &LoadOptions::default())
+}
+
+/// [`load`] with options. Values are parsed without positions (fast); positions are
+/// computed on demand by [`Document::locate`].
+pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Document>, LoadError> {
+    let docs = match yaml::parse_values(&source.text, options.allow_duplicate_keys) {
+        Ok(docs) => docs,
+        Err(fast) => {
+            // The positional parser words the same error with more context (the line of
+            // the first of two duplicate keys).
+            let e = match source.located() {
+                Err(e)
+                    if !options.allow_duplicate_keys || !e.message.starts_with("duplicate key") =>
+                {
+                    e.clone()
+                }
+                _ => fast,
+            };
+            return Err(LoadError {
+                path: source.path.clone(),
+                pos: Some(e.pos),
+                message: e.message,
+            });
+        }
+    };
     Ok(docs
-        .iter()
+        .into_iter()
         .enumerate()
         .filter_map(|(index, d)| {
-            let root = d.root.as_ref()?;
-            if root.kind == yaml::NodeKind::Scalar(Value::Null) {
+            let value = d.value?;
+            if value.is_null() {
                 return None;
             }
             Some(Document {
                 source: Arc::clone(source),
                 index,
-                pos: root.pos,
-                value: root.to_value(),
+                pos: d.pos,
+                value,
             })
         })
         .collect())

@@ -3,10 +3,28 @@
 //! `validate`, `lint` and `check` each build a [`Report`]; every output format (text, JSON,
 //! SARIF, JUnit, GitHub annotations, Markdown) renders the same value. A finding is a value,
 //! not an error: errors are for the tool itself failing.
+//!
+//! Commands build a [`Report`] and hand it to [`emit()`] with the [`FormatSpec`]s the user
+//! asked for (`--format text --format sarif=out.sarif`, parsed by [`OutputArgs`]). Each
+//! format is one file behind the [`Render`] trait: [`text`], [`json`], [`sarif`], [`junit`],
+//! [`github`], [`markdown`].
+
+pub mod emit;
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use crate::manifest::Location;
+use crate::manifest::Source;
+pub use emit::{Format, FormatSpec, OutputArgs, Render, RenderOptions, emit, emit_with, render};
 
 /// How serious a finding is.
 #[derive(
@@ -103,6 +121,24 @@ pub enum Status {
     Skipped,
 }
 
+impl Status {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One resource's validation result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Resource {
@@ -142,9 +178,139 @@ pub struct Report {
     /// Documentation of every rule that appears in `findings`.
     #[serde(skip)]
     pub rules: Vec<RuleDoc>,
+    /// The files the findings point into, by display path, so that the text format can show
+    /// the offending line. Optional: without a file's source, findings print without excerpt.
+    #[serde(skip)]
+    pub sources: BTreeMap<String, Arc<Source>>,
+}
+
+/// How many resources ended in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ResourceCounts {
+    /// All resources.
+    pub total: usize,
+    /// Valid ones.
+    pub valid: usize,
+    /// Invalid ones.
+    pub invalid: usize,
+    /// Ones that could not be checked.
+    pub error: usize,
+    /// Skipped ones.
+    pub skipped: usize,
+}
+
+/// How many findings there are, by severity. Exempted findings are counted only in
+/// `exempted`, so `total = error + warning + info + exempted`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FindingCounts {
+    /// All findings, exempted ones included.
+    pub total: usize,
+    /// Errors that are not exempted.
+    pub error: usize,
+    /// Warnings that are not exempted.
+    pub warning: usize,
+    /// Infos that are not exempted.
+    pub info: usize,
+    /// Findings accepted by an exemption.
+    pub exempted: usize,
+}
+
+/// The counts every format prints as its summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Resources per status.
+    pub resources: ResourceCounts,
+    /// Findings per severity.
+    pub findings: FindingCounts,
+}
+
+impl Summary {
+    /// The resource line: `3 resources: 1 valid, 1 invalid, 0 errors, 1 skipped`.
+    pub fn resource_line(&self) -> String {
+        let r = &self.resources;
+        format!(
+            "{}: {} valid, {} invalid, {}, {} skipped",
+            plural(r.total, "resource", "resources"),
+            r.valid,
+            r.invalid,
+            plural(r.error, "error", "errors"),
+            r.skipped
+        )
+    }
+
+    /// The finding line: `4 findings: 1 error, 1 warning, 1 info (1 exempted)`.
+    pub fn finding_line(&self) -> String {
+        let f = &self.findings;
+        format!(
+            "{}: {}, {}, {} ({} exempted)",
+            plural(f.total, "finding", "findings"),
+            plural(f.error, "error", "errors"),
+            plural(f.warning, "warning", "warnings"),
+            plural(f.info, "info", "infos"),
+            f.exempted
+        )
+    }
+}
+
+/// `1 error`, `2 errors`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 impl Report {
+    /// Registers the file a finding points into, so that text output can quote its lines.
+    pub fn add_source(&mut self, source: &Arc<Source>) {
+        self.sources
+            .entry(source.path.clone())
+            .or_insert_with(|| Arc::clone(source));
+    }
+
+    /// Counts resources per status and findings per severity.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for r in &self.resources {
+            let counts = &mut summary.resources;
+            counts.total += 1;
+            match r.status {
+                Status::Valid => counts.valid += 1,
+                Status::Invalid => counts.invalid += 1,
+                Status::Error => counts.error += 1,
+                Status::Skipped => counts.skipped += 1,
+            }
+        }
+        for f in &self.findings {
+            let counts = &mut summary.findings;
+            counts.total += 1;
+            match (&f.exempted, f.severity) {
+                (Some(_), _) => counts.exempted += 1,
+                (None, Severity::Error) => counts.error += 1,
+                (None, Severity::Warning) => counts.warning += 1,
+                (None, Severity::Info) => counts.info += 1,
+            }
+        }
+        summary
+    }
+
+    /// Whether the report is about resources (validation), so formats list their statuses.
+    pub fn has_resources(&self) -> bool {
+        !self.resources.is_empty() || self.command == "validate"
+    }
+
+    /// Whether formats print the finding counts (always, except for a validation run
+    /// without findings).
+    pub fn has_finding_summary(&self) -> bool {
+        self.command != "validate" || !self.findings.is_empty()
+    }
+
+    /// The documentation of a rule code, when the report carries it.
+    pub fn rule_doc(&self, code: &str) -> Option<&RuleDoc> {
+        self.rules.iter().find(|d| d.rule.code == code)
+    }
+
     /// Sorts findings and resources into their stable order.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {

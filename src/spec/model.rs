@@ -39,6 +39,12 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<String>,
 
+    /// The workload's role in its application (`app.kubernetes.io/component`), e.g. `api` or
+    /// `gateway`. Defaults to `server`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub component: Option<String>,
+
     /// Which files to render for this environment.
     #[serde(default = "default_targets")]
     #[schemars(length(min = 1))]
@@ -939,6 +945,17 @@ pub struct IstioCanary {
     /// Requests with this header are always routed to the canary (e.g. `canary: "true"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<HeaderMatch>,
+    /// Image tag the canary pods run (the new version). A second Deployment `<name>-canary`
+    /// runs it with the label `track: canary`; the main Deployment is `track: stable`. Unset:
+    /// no canary Deployment is rendered, and the canary subset routes to whatever pods carry
+    /// `track: canary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"))]
+    pub canary_image_tag: Option<String>,
+    /// Replicas of the canary Deployment.
+    #[serde(default = "one")]
+    #[schemars(range(min = 1))]
+    pub canary_replicas: u32,
 }
 
 /// An exact header match.
@@ -1044,6 +1061,11 @@ pub struct Compose {
     /// Services the app depends on (postgres, redis, prometheus, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dependencies: BTreeMap<String, Dependency>,
+    /// Health check of the app service. Compose has no HTTP probe, so give a command the
+    /// image can run (e.g. `[curl, -fsS, http://localhost:8080/health]`); when unset, an
+    /// `exec` liveness probe is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Healthcheck>,
 }
 
 /// Compose update order.

@@ -1,0 +1,128 @@
+//! Golden output: the committed, reviewed render of every environment under
+//! `golden/<app>/<env>/<file>`. Comparing a fresh render with it gives drift; accepting writes
+//! the fresh render over it, atomically.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::spec::EnvId;
+
+/// How one file differs from its golden copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    /// The golden file does not exist yet.
+    Missing {
+        /// Path relative to `golden/`.
+        path: String,
+        /// The rendered text.
+        rendered: String,
+    },
+    /// The golden file differs from the render.
+    Changed {
+        /// Path relative to `golden/`.
+        path: String,
+        /// The committed text.
+        golden: String,
+        /// The rendered text.
+        rendered: String,
+    },
+    /// A golden file that the environment no longer renders.
+    Stale {
+        /// Path relative to `golden/`.
+        path: String,
+        /// The committed text.
+        golden: String,
+    },
+}
+
+impl Drift {
+    /// The path relative to `golden/`.
+    pub fn path(&self) -> &str {
+        match self {
+            Drift::Missing { path, .. }
+            | Drift::Changed { path, .. }
+            | Drift::Stale { path, .. } => path,
+        }
+    }
+}
+
+/// A rendered file to compare: its path relative to `golden/` and its text.
+pub trait RenderedText {
+    /// `<app>/<env>/<file>`.
+    fn rel_path(&self) -> &str;
+    /// The rendered text.
+    fn text(&self) -> &str;
+}
+
+/// The files under `golden/<app>/<env>/`, as paths relative to `golden/`.
+pub fn golden_files(golden_dir: &Path, id: &EnvId) -> Vec<String> {
+    let dir = golden_dir.join(&id.app).join(&id.env);
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_file() && !name.starts_with('.') {
+                out.push(format!("{}/{}/{name}", id.app, id.env));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Compares one environment's rendered files with `golden/`.
+pub fn compare<R: RenderedText>(
+    golden_dir: &Path,
+    id: &EnvId,
+    rendered: &[R],
+) -> std::io::Result<Vec<Drift>> {
+    let mut drift = Vec::new();
+    let mut seen = BTreeSet::new();
+    for file in rendered {
+        let path = file.rel_path().to_string();
+        seen.insert(path.clone());
+        match std::fs::read_to_string(golden_dir.join(&path)) {
+            Ok(golden) if golden == file.text() => {}
+            Ok(golden) => drift.push(Drift::Changed {
+                path,
+                golden,
+                rendered: file.text().to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.push(Drift::Missing {
+                path,
+                rendered: file.text().to_string(),
+            }),
+            Err(e) => return Err(std::io::Error::new(e.kind(), format!("golden/{path}: {e}"))),
+        }
+    }
+    for path in golden_files(golden_dir, id) {
+        if !seen.contains(&path) {
+            let golden = std::fs::read_to_string(golden_dir.join(&path))?;
+            drift.push(Drift::Stale { path, golden });
+        }
+    }
+    Ok(drift)
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. A
+/// reader sees the old file or the new one, never half of either.
+pub fn write_atomic(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

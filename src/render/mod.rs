@@ -1,0 +1,448 @@
+//! Rendering: an environment spec through minijinja templates into target files.
+//!
+//! This module owns the template environment (strict undefined, no auto-escaping, no access
+//! to files, the process environment or the network; includes resolve only among the loaded
+//! templates), the default templates embedded in the binary and a workspace's overrides
+//! (`templates/<target>/<name>`), the context a template sees ([`context`]), the filters it
+//! may use ([`filters`]), and the checks on what comes out: every rendered file is parsed
+//! back as YAML and re-emitted canonically, so output is byte-identical whatever the
+//! template whitespace, and it starts with a header naming the spec files it came from.
+//!
+//! Templates of a target live in `templates/<target>/`. For `kubernetes`, every template
+//! whose name does not start with `_` is rendered, in name order, and their documents are
+//! joined into one stream (the numeric prefixes give the apply order). For `helm` and
+//! `compose`, the entry template is `values.yaml.j2` and `compose.yaml.j2`. Files starting
+//! with `_` are only for `{% include %}` and `{% import %}`.
+
+pub mod context;
+pub mod emit;
+pub mod filters;
+pub mod templates;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::manifest::yaml::parse_stream;
+use crate::spec::load::display_path;
+use crate::spec::{EnvId, Environment, SpecError, Target, load_environment};
+use crate::workspace::Workspace;
+
+/// One rendered file of one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// The target it belongs to.
+    pub target: Target,
+    /// Its path relative to an output folder: `<app>/<env>/<file>`, e.g.
+    /// `materi-api/production/kubernetes.yaml`.
+    pub path: String,
+    /// Its content: a header comment, then canonical YAML.
+    pub text: String,
+}
+
+/// Why an environment could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The spec of the environment has errors; each diagnostic has its file:line:col.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A template file could not be read.
+    #[error("{path}: cannot read the template: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A template failed to compile or to render (syntax error, missing variable, bad filter
+    /// argument).
+    #[error("{}", display_template_error(.env.as_deref(), .template, *.line, .message, .source_line.as_deref()))]
+    Template {
+        /// The environment being rendered (`None` while templates are compiled).
+        env: Option<String>,
+        /// The template, e.g. `kubernetes/50-deployment.yaml.j2`.
+        template: String,
+        /// The template line (1-based; 0 when unknown).
+        line: usize,
+        /// What went wrong, naming the missing variable when one is missing.
+        message: String,
+        /// The text of that template line.
+        source_line: Option<String>,
+    },
+    /// A template produced text that is not valid YAML.
+    #[error(
+        "{env}: template {template} produced invalid YAML at line {line}, column {col} of its output: {message}\n  {line} | {text}\n  help: check the template's indentation and quote values with the `quote` filter"
+    )]
+    InvalidYaml {
+        /// The environment.
+        env: String,
+        /// The template.
+        template: String,
+        /// Line in the template's rendered output (1-based).
+        line: u32,
+        /// Column in that line (1-based).
+        col: u32,
+        /// The parser's message.
+        message: String,
+        /// The rendered line.
+        text: String,
+    },
+    /// A template of a target that renders a single file produced several documents, or a
+    /// document that is not a mapping.
+    #[error("{env}: template {template} must produce one YAML mapping: {message}")]
+    Shape {
+        /// The environment.
+        env: String,
+        /// The template.
+        template: String,
+        /// What it produced instead.
+        message: String,
+    },
+}
+
+fn display_template_error(
+    env: Option<&str>,
+    template: &str,
+    line: usize,
+    message: &str,
+    source_line: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    if let Some(env) = env {
+        out.push_str(env);
+        out.push_str(": ");
+    }
+    out.push_str(&format!("template {template} line {line}: {message}"));
+    if let Some(text) = source_line {
+        out.push_str(&format!("\n  {line} | {}", text.trim_end()));
+    }
+    out
+}
+
+impl RenderError {
+    /// The spec diagnostics, when the error is a spec error.
+    pub fn spec_error(&self) -> Option<&SpecError> {
+        match self {
+            RenderError::Spec(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The templates of a workspace (embedded defaults with the workspace's files over them),
+/// compiled once and shared by every environment.
+pub struct Renderer {
+    env: minijinja::Environment<'static>,
+    /// Template sources by name (`kubernetes/50-deployment.yaml.j2`), for error lines.
+    sources: Arc<BTreeMap<String, String>>,
+    /// Display path of each workspace template that overrides or adds one (by name).
+    overridden: BTreeMap<String, String>,
+    /// The workspace root, for the header's relative file names.
+    root: PathBuf,
+}
+
+impl fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Renderer")
+            .field("templates", &self.sources.keys().collect::<Vec<_>>())
+            .field("overridden", &self.overridden)
+            .finish()
+    }
+}
+
+impl Renderer {
+    /// Loads the embedded templates and the workspace's `templates/<target>/*` files over
+    /// them, and compiles every one (a syntax error is reported here, with its line).
+    pub fn new(workspace: &Workspace) -> Result<Renderer, RenderError> {
+        let mut sources: BTreeMap<String, String> = templates::EMBEDDED
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        let mut overridden = BTreeMap::new();
+        let dir = workspace.templates_dir();
+        for target in Target::ALL {
+            let target_dir = dir.join(target.as_str());
+            if !target_dir.is_dir() {
+                continue;
+            }
+            for path in list_files(&target_dir)? {
+                let file = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if file.starts_with('.') {
+                    continue;
+                }
+                let display = display_path(&workspace.root, &path);
+                let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Io {
+                    path: display.clone(),
+                    source,
+                })?;
+                let name = format!("{}/{file}", target.as_str());
+                overridden.insert(name.clone(), display);
+                sources.insert(name, text);
+            }
+        }
+        let sources = Arc::new(sources);
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are a valid syntax");
+        env.set_syntax(syntax);
+        filters::register(&mut env);
+        for (name, text) in sources.iter() {
+            env.add_template_owned(name.clone(), text.clone())
+                .map_err(|e| template_error(None, &e, &sources, name))?;
+        }
+        Ok(Renderer {
+            env,
+            sources,
+            overridden,
+            root: workspace.root.clone(),
+        })
+    }
+
+    /// Template names by target: what `render` runs for each target, in order.
+    pub fn entry_templates(&self, target: Target) -> Vec<&str> {
+        let prefix = format!("{}/", target.as_str());
+        match target {
+            Target::Kubernetes => self
+                .sources
+                .keys()
+                .filter_map(|name| {
+                    let file = name.strip_prefix(&prefix)?;
+                    (!file.starts_with('_')).then_some(name.as_str())
+                })
+                .collect(),
+            Target::Helm | Target::Compose => {
+                let name = format!("{prefix}{}.j2", target.file_name());
+                self.sources
+                    .get_key_value(&name)
+                    .map(|(k, _)| vec![k.as_str()])
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// Workspace templates that replace or add to the embedded ones: name -> file.
+    pub fn overrides(&self) -> &BTreeMap<String, String> {
+        &self.overridden
+    }
+
+    /// Renders every target the environment asks for, in the order of [`Target::ALL`].
+    pub fn render(&self, environment: &Environment) -> Result<Vec<RenderedFile>, RenderError> {
+        let env_name = environment.id.to_string();
+        let files: Vec<String> = environment
+            .files
+            .iter()
+            .map(|p| display_path(&self.root, p))
+            .collect();
+        let ctx = context::build(environment, &files);
+        let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
+        let mut out = Vec::new();
+        for target in Target::ALL {
+            if !environment.spec.targets.contains(&target) {
+                continue;
+            }
+            let mut documents: Vec<Value> = Vec::new();
+            for name in self.entry_templates(target) {
+                let template = self
+                    .env
+                    .get_template(name)
+                    .map_err(|e| template_error(Some(&env_name), &e, &self.sources, name))?;
+                let text = template
+                    .render(&ctx)
+                    .map_err(|e| template_error(Some(&env_name), &e, &self.sources, name))?;
+                let docs = parse_output(&env_name, name, &text)?;
+                if target != Target::Kubernetes && (docs.len() != 1 || !docs[0].is_object()) {
+                    return Err(RenderError::Shape {
+                        env: env_name,
+                        template: name.to_string(),
+                        message: format!(
+                            "it produced {} document{}",
+                            docs.len(),
+                            if docs.len() == 1 {
+                                " that is not a mapping"
+                            } else {
+                                "s"
+                            }
+                        ),
+                    });
+                }
+                documents.extend(docs);
+            }
+            out.push(RenderedFile {
+                target,
+                path: format!(
+                    "{}/{}/{}",
+                    environment.id.app,
+                    environment.id.env,
+                    target.file_name()
+                ),
+                text: emit(&header(&files, target, &environment.spec), &documents),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Loads and renders environments in parallel; one entry per id, in the given order. A spec
+/// error becomes that environment's error entry.
+pub fn render_all(
+    renderer: &Renderer,
+    workspace: &Workspace,
+    ids: &[EnvId],
+) -> Vec<(EnvId, Result<Vec<RenderedFile>, RenderError>)> {
+    ids.par_iter()
+        .map(|id| {
+            let result = load_environment(&workspace.root, id)
+                .map_err(RenderError::from)
+                .and_then(|environment| renderer.render(&environment));
+            (id.clone(), result)
+        })
+        .collect()
+}
+
+fn list_files(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| RenderError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Converts a minijinja error into a [`RenderError`] naming the template and line, and the
+/// missing variable when one is missing.
+fn template_error(
+    env: Option<&str>,
+    error: &minijinja::Error,
+    sources: &BTreeMap<String, String>,
+    fallback_name: &str,
+) -> RenderError {
+    let template = error.name().unwrap_or(fallback_name).to_string();
+    let line = error.line().unwrap_or(0);
+    let source = sources.get(&template);
+    let source_line = source.and_then(|s| s.lines().nth(line.saturating_sub(1)).map(String::from));
+    let mut message = match error.kind() {
+        minijinja::ErrorKind::UndefinedError => {
+            let expr = error
+                .range()
+                .and_then(|r| source.and_then(|s| enclosing_tag(s, r)));
+            let detail = error.detail().map(|d| format!(": {d}")).unwrap_or_default();
+            match expr {
+                Some(expr) => format!("undefined value in `{expr}`{detail}"),
+                None => format!("undefined value{detail}"),
+            }
+        }
+        _ => match error.detail() {
+            Some(d) => format!("{}: {d}", error.kind()),
+            None => error.kind().to_string(),
+        },
+    };
+    let mut cause = std::error::Error::source(error);
+    while let Some(c) = cause {
+        message.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    RenderError::Template {
+        env: env.map(String::from),
+        template,
+        line,
+        message,
+        source_line,
+    }
+}
+
+/// The `{{ ... }}` or `{% ... %}` tag around a byte range of a template, on one line.
+fn enclosing_tag(source: &str, range: std::ops::Range<usize>) -> Option<String> {
+    let before = source.get(..range.start)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let after = source.get(range.end..)?;
+    let line_end = after.find('\n').map_or(source.len(), |i| range.end + i);
+    let open = ["{{", "{%"]
+        .iter()
+        .filter_map(|o| before[line_start..].rfind(o).map(|i| line_start + i))
+        .max();
+    let Some(open) = open else {
+        return source.get(range).map(|s| s.trim().to_string());
+    };
+    let close = ["}}", "%}"]
+        .iter()
+        .filter_map(|c| {
+            source[range.end..line_end]
+                .find(c)
+                .map(|i| range.end + i + 2)
+        })
+        .min()?;
+    source.get(open..close).map(String::from)
+}
+
+/// Parses one template's output: every non-empty document as a JSON value.
+fn parse_output(env: &str, template: &str, text: &str) -> Result<Vec<Value>, RenderError> {
+    let docs = parse_stream(text).map_err(|e| RenderError::InvalidYaml {
+        env: env.to_string(),
+        template: template.to_string(),
+        line: e.pos.line,
+        col: e.pos.col,
+        message: e.message.clone(),
+        text: text
+            .lines()
+            .nth((e.pos.line as usize).saturating_sub(1))
+            .unwrap_or("")
+            .to_string(),
+    })?;
+    Ok(docs
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .map(|n| n.to_value())
+        .filter(|v| !v.is_null())
+        .collect())
+}
+
+/// The comment every rendered file starts with: where it came from, that it is generated,
+/// and for Compose the project name to run it under.
+fn header(files: &[String], target: Target, spec: &crate::spec::Spec) -> String {
+    let mut out = format!(
+        "# Generated by shipshape from {}.\n# Do not edit: change the spec and run `shipshape render`.\n",
+        files.join(" + ")
+    );
+    if target == Target::Compose {
+        if let Some(project) = spec.compose.as_ref().and_then(|c| c.project.as_ref()) {
+            out.push_str(&format!(
+                "# Compose project: {project} (docker compose -p {project} -f compose.yaml up).\n"
+            ));
+        }
+    }
+    out
+}
+
+/// Writes documents as one canonical YAML stream after the header.
+fn emit(header: &str, documents: &[Value]) -> String {
+    let mut out = header.to_string();
+    for (i, doc) in documents.iter().enumerate() {
+        if i > 0 || documents.len() > 1 {
+            out.push_str("---\n");
+        }
+        out.push_str(&to_yaml(doc));
+    }
+    out
+}
+
+/// Serialises a value as canonical block YAML (always ends with a newline).
+pub(crate) fn to_yaml(value: &Value) -> String {
+    emit::to_yaml(value)
+}

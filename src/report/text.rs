@@ -1,0 +1,303 @@
+//! The text format: what a person reads in a terminal.
+//!
+//! Findings are grouped by file, each as `file:line:col: severity[code/name]: message`,
+//! followed by the source line with a caret under the column (when the report carries the
+//! file's [`Source`](crate::manifest::Source)), then `help:` and `spec:` lines. Exempted
+//! findings follow in their own section with the exemption's reason and expiry. For
+//! validation, resources that are not valid are listed (all of them with `verbose`), and
+//! summary lines close the output. Source lines of findings about secrets are masked.
+
+use std::fmt::Write;
+
+use super::{Finding, Render, RenderOptions, Report, Status};
+
+/// The text renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Text;
+
+impl Render for Text {
+    fn render(&self, report: &Report, options: &RenderOptions) -> String {
+        let paint = Paint(options.color);
+        let mut sections: Vec<String> = Vec::new();
+
+        let (exempted, open): (Vec<&Finding>, Vec<&Finding>) = by_file(report)
+            .into_iter()
+            .partition(|f| f.exempted.is_some());
+
+        if !open.is_empty() {
+            let blocks: Vec<String> = open
+                .iter()
+                .map(|f| finding_block(report, f, paint))
+                .collect();
+            sections.push(blocks.join("\n"));
+        }
+
+        if !exempted.is_empty() {
+            let mut out = format!(
+                "{}\n",
+                paint.bold(&format!("exempted ({}):", exempted.len()))
+            );
+            for f in exempted {
+                out.push_str(&headline(f, paint));
+                if let Some(ex) = &f.exempted {
+                    let mut note = ex.reason.clone();
+                    if let Some(expires) = &ex.expires {
+                        let _ = write!(note, " (until {expires})");
+                    }
+                    let _ = write!(note, " [{}]", ex.source);
+                    let _ = writeln!(out, "  {} {}", paint.bold("exempted:"), clean(&note));
+                }
+            }
+            sections.push(out);
+        }
+
+        if report.has_resources() {
+            let mut out = String::new();
+            for r in &report.resources {
+                if r.status == Status::Valid && !options.verbose {
+                    continue;
+                }
+                let _ = write!(
+                    out,
+                    "{}: {}: {}",
+                    paint.bold(&r.location.to_string()),
+                    clean(&r.object),
+                    paint.status(r.status)
+                );
+                if let Some(reason) = &r.reason {
+                    let _ = write!(out, ": {}", clean(reason));
+                }
+                out.push('\n');
+            }
+            if !out.is_empty() {
+                sections.push(out);
+            }
+        }
+
+        let summary = report.summary();
+        let mut out = String::new();
+        if report.has_resources() {
+            let _ = writeln!(out, "{}", summary.resource_line());
+        }
+        if report.has_finding_summary() {
+            let _ = writeln!(out, "{}", summary.finding_line());
+        }
+        if !out.is_empty() {
+            sections.push(out);
+        }
+        sections.join("\n")
+    }
+}
+
+/// Findings in file order: by file, line, column (stable, so equal positions keep the
+/// report's order); findings without a location last.
+pub(crate) fn by_file(report: &Report) -> Vec<&Finding> {
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| f.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+    findings
+}
+
+/// `file:line:col: severity[code/name]: message` (the object instead of the position when
+/// the finding has no location).
+fn headline(f: &Finding, paint: Paint) -> String {
+    let mut out = String::new();
+    match (&f.location, &f.object) {
+        (Some(loc), _) => {
+            let _ = write!(out, "{}: ", paint.bold(&loc.to_string()));
+        }
+        (None, Some(object)) => {
+            let _ = write!(out, "{}: ", paint.bold(&clean(object)));
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(
+        out,
+        "{}{}: {}",
+        paint.severity(f.severity),
+        paint.bold(&format!("[{}/{}]", f.rule.code, f.rule.name)),
+        clean(&f.message)
+    );
+    out
+}
+
+/// A finding with its excerpt and help lines.
+fn finding_block(report: &Report, f: &Finding, paint: Paint) -> String {
+    let mut out = headline(f, paint);
+    if let Some(loc) = &f.location
+        && let Some(line) = report
+            .sources
+            .get(&loc.file)
+            .and_then(|s| s.line_text(loc.line))
+    {
+        let (line, col) = if is_secret_finding(f) {
+            mask_secret(line, loc.col)
+        } else {
+            (line.to_string(), loc.col)
+        };
+        let line = clean(&line);
+        let number = loc.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let caret_pad: String = line
+            .chars()
+            .take(col.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = writeln!(out, "  {} {line}", paint.gutter(&format!("{number} |")));
+        let _ = writeln!(
+            out,
+            "  {} {caret_pad}{}",
+            paint.gutter(&format!("{gutter} |")),
+            paint.caret(f.severity)
+        );
+    }
+    if let Some(help) = &f.help {
+        let _ = writeln!(out, "  {} {}", paint.bold("help:"), clean(help));
+    }
+    if let Some(spec) = &f.spec_hint {
+        let _ = writeln!(out, "  {} {}", paint.bold("spec:"), clean(spec));
+    }
+    out
+}
+
+/// Findings whose source line may hold a secret value: a rule about secrets, or any
+/// finding about a `Secret` object.
+fn is_secret_finding(f: &Finding) -> bool {
+    let secretish = |s: &str| s.to_ascii_lowercase().contains("secret");
+    secretish(&f.rule.code)
+        || secretish(&f.rule.name)
+        || f.object
+            .as_deref()
+            .is_some_and(|o| o.starts_with("Secret/"))
+}
+
+/// The mask that replaces a secret value.
+const MASK: &str = "***";
+
+/// Masks the value part of a source line: everything after the first `key: ` (a line
+/// ending in `key:` holds no value), else after the `=` of a list item `- NAME=value`
+/// (Compose `environment:`), else everything after the indentation and list dashes. Returns the masked line and the caret column, moved onto
+/// the mask when it pointed into the masked part.
+pub(crate) fn mask_secret(line: &str, col: u32) -> (String, u32) {
+    let indent = line.len() - line.trim_start_matches([' ', '\t', '-']).len();
+    let list_item = line.trim_start().starts_with("- ");
+    let keep = if let Some(i) = line.find(": ") {
+        i + 2
+    } else if line.trim_end().ends_with(':') {
+        return (line.to_string(), col);
+    } else if let Some(i) = line.find('=').filter(|&i| list_item && i > indent) {
+        i + 1
+    } else {
+        indent
+    };
+    let (head, tail) = line.split_at(keep);
+    if tail.trim().is_empty() {
+        return (line.to_string(), col);
+    }
+    let masked = format!("{head}{MASK}");
+    let head_cols = head.chars().count() as u32;
+    let col = col.min(head_cols + 1);
+    (masked, col)
+}
+
+/// Replaces control characters (other than tab) so that input cannot drive the terminal.
+fn clean(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' => ' ',
+            c if c.is_control() && c != '\t' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// ANSI styling, or plain text when colour is off.
+#[derive(Debug, Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, codes: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{codes}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+
+    fn severity_codes(severity: super::Severity) -> &'static str {
+        match severity {
+            super::Severity::Error => "1;31",
+            super::Severity::Warning => "1;33",
+            super::Severity::Info => "1;36",
+        }
+    }
+
+    fn severity(self, severity: super::Severity) -> String {
+        self.wrap(Self::severity_codes(severity), severity.as_str())
+    }
+
+    fn caret(self, severity: super::Severity) -> String {
+        self.wrap(Self::severity_codes(severity), "^")
+    }
+
+    fn gutter(self, s: &str) -> String {
+        self.wrap("1;34", s)
+    }
+
+    fn status(self, status: Status) -> String {
+        let (codes, name) = match status {
+            Status::Valid => ("32", "valid"),
+            Status::Invalid => ("1;31", "invalid"),
+            Status::Error => ("1;31", "error"),
+            Status::Skipped => ("33", "skipped"),
+        };
+        self.wrap(codes, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_values_not_keys() {
+        assert_eq!(
+            mask_secret("  password: hunter2", 13),
+            ("  password: ***".to_string(), 13)
+        );
+        assert_eq!(
+            mask_secret("  password: hunter2-and-more", 20),
+            ("  password: ***".to_string(), 13)
+        );
+        assert_eq!(
+            mask_secret("      - DB_PASSWORD=s3cr3t", 9),
+            ("      - DB_PASSWORD=***".to_string(), 9)
+        );
+        assert_eq!(
+            mask_secret("    c2VjcmV0Cg==", 5),
+            ("    ***".to_string(), 5)
+        );
+        assert_eq!(
+            mask_secret("stringData:", 1),
+            ("stringData:".to_string(), 1)
+        );
+        assert_eq!(
+            mask_secret("  token: {a: b, c: d}", 3),
+            ("  token: ***".to_string(), 3)
+        );
+    }
+}

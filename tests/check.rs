@@ -1,0 +1,214 @@
+//! `shipshape check` and `shipshape golden accept` as a user meets them, on a copy of this
+//! repository's own workspace.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the repository's workspace (environments, templates, golden).
+fn workspace() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["environments", "templates", "golden", "schemas"] {
+        if repo.join(sub).is_dir() {
+            copy_dir(&repo.join(sub), &dir.path().join(sub));
+        }
+    }
+    if repo.join("shipshape.yaml").is_file() {
+        std::fs::copy(
+            repo.join("shipshape.yaml"),
+            dir.path().join("shipshape.yaml"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn shipshape(ws: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args(args)
+        .arg("--workspace")
+        .arg(ws)
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn edit(path: PathBuf, from: &str, to: &str) {
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn the_repository_workspace_is_clean() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = shipshape(repo, &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("0 drifted files"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_image_change_is_drift_until_accepted() {
+    let ws = workspace();
+    let spec = ws.path().join("environments/materi-api/app.yaml");
+    edit(spec, "tag: v1.0.0", "tag: v1.1.0");
+
+    let out = shipshape(ws.path(), &["check", "materi-api/production"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("golden/materi-api/production/kubernetes.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-        image: ghcr.io/materi/api:v1.0.0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+        image: ghcr.io/materi/api:v1.1.0"),
+        "{text}"
+    );
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args(["golden", "accept", "--workspace"])
+        .arg(ws.path())
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("refusing to write golden files under CI=true"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let accepted = shipshape(ws.path(), &["golden", "accept", "materi-api/production"]);
+    assert_eq!(accepted.status.code(), Some(0), "{}", stderr(&accepted));
+    assert!(stdout(&accepted).contains("wrote golden/materi-api/production/kubernetes.yaml"));
+
+    let out = shipshape(ws.path(), &["check", "materi-api/production"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = shipshape(ws.path(), &["check", "materi-api/staging"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "staging was not accepted, so it still drifts"
+    );
+}
+
+#[test]
+fn a_misspelled_key_is_an_input_error_with_its_location() {
+    let ws = workspace();
+    let spec = ws.path().join("environments/materi-api/production.yaml");
+    edit(spec, "\nreplicas: 3", "\nreplicass: 3");
+    let before = std::fs::read(
+        ws.path()
+            .join("golden/materi-api/production/kubernetes.yaml"),
+    )
+    .unwrap();
+
+    let out = shipshape(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let text =
+        std::fs::read_to_string(ws.path().join("environments/materi-api/production.yaml")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("replicass:"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "environments/materi-api/production.yaml:{line}:1: unknown key `replicass` in the spec\n  help: did you mean `replicas`?"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    let out = shipshape(ws.path(), &["golden", "accept"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nothing written"));
+    let after = std::fs::read(
+        ws.path()
+            .join("golden/materi-api/production/kubernetes.yaml"),
+    )
+    .unwrap();
+    assert_eq!(before, after, "golden must not change when accept fails");
+}
+
+#[test]
+fn missing_and_stale_golden_files_are_drift() {
+    let ws = workspace();
+    let golden = ws.path().join("golden/materi-api/staging");
+    std::fs::remove_file(golden.join("kubernetes.yaml")).unwrap();
+    std::fs::write(golden.join("compose.yaml"), "services: {}\n").unwrap();
+
+    let out = shipshape(ws.path(), &["check", "materi-api/staging"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("golden/materi-api/staging/kubernetes.yaml: golden file missing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("golden/materi-api/staging/compose.yaml: no longer rendered"),
+        "{text}"
+    );
+
+    let out = shipshape(ws.path(), &["golden", "accept", "materi-api/staging"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("removed golden/materi-api/staging/compose.yaml"));
+    assert!(!golden.join("compose.yaml").exists());
+    assert!(golden.join("kubernetes.yaml").exists());
+}
+
+#[test]
+fn an_unknown_selection_suggests_the_right_name() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = shipshape(repo, &["check", "materi-apii"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: `materi-apii` matches no environment; did you mean `materi-api`?\n"
+    );
+}
