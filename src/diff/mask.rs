@@ -80,6 +80,33 @@ const SECRET_WORDS: &[&str] = &[
     "DSN",
 ];
 
+/// Words before `KEY` that make it a lookup key, not a secret one (`topologyKey`).
+const NON_SECRET_KEYS: &[&str] = &[
+    "TOPOLOGY",
+    "SORT",
+    "PARTITION",
+    "ROUTING",
+    "CACHE",
+    "SHARD",
+    "HASH",
+    "LABEL",
+    "ANNOTATION",
+    "PRIMARY",
+    "FOREIGN",
+    "IDEMPOTENCY",
+    "OBJECT",
+    "LOOKUP",
+    "GROUP",
+    "NODE",
+    "CONFIG",
+    "METRIC",
+    "HEADER",
+    "QUERY",
+    "DEDUP",
+    "MATCH",
+    "SELECTOR",
+];
+
 /// Fragments that make a key name secret even inside a longer word (`DBPASSWORD`).
 const SECRET_FRAGMENTS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY"];
 
@@ -127,8 +154,10 @@ pub fn is_secret_name(name: &str) -> bool {
     {
         return false;
     }
-    words.iter().any(|w| {
-        SECRET_WORDS.contains(&w.as_str()) || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
+    words.iter().enumerate().any(|(i, w)| {
+        let lookup_key = w == "KEY" && i > 0 && NON_SECRET_KEYS.contains(&words[i - 1].as_str());
+        (SECRET_WORDS.contains(&w.as_str()) && !lookup_key)
+            || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
     })
 }
 
@@ -276,6 +305,8 @@ mod tests {
             "publicKey",
             "secrets",
             "imagePullSecrets",
+            "topologyKey",
+            "sortKey",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret");
         }

@@ -297,11 +297,28 @@ fn helm_values(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> 
     }])
 }
 
-/// Indexes objects by identity; an identity seen twice is an error naming both places.
-pub fn index(objects: Vec<Object>) -> Result<IndexMap<ObjectId, Object>, LoadError> {
+/// The identity objects are matched by: their [`ObjectId`], without the namespace when
+/// `ignore_namespace` is set (comparing environments that live in different namespaces).
+pub fn match_key(id: &ObjectId, ignore_namespace: bool) -> ObjectId {
+    if ignore_namespace && id.namespace.is_some() {
+        ObjectId {
+            namespace: None,
+            ..id.clone()
+        }
+    } else {
+        id.clone()
+    }
+}
+
+/// Indexes objects by identity (see [`match_key`]); an identity seen twice is an error
+/// naming both places.
+pub fn index(
+    objects: Vec<Object>,
+    ignore_namespace: bool,
+) -> Result<IndexMap<ObjectId, Object>, LoadError> {
     let mut map: IndexMap<ObjectId, Object> = IndexMap::with_capacity(objects.len());
     for object in objects {
-        match map.entry(object.id.clone()) {
+        match map.entry(match_key(&object.id, ignore_namespace)) {
             Entry::Occupied(first) => {
                 let first = first.get();
                 return Err(error(
