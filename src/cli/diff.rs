@@ -133,13 +133,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let color = args.color.enabled();
     if let (Some(env), Some(against)) = (&args.env, &args.against) {
+        if let Some(path) = args.args.iter().find(|a| looks_like_path(a)) {
+            anyhow::bail!("--env/--against compare environments; `{path}` is a path, leave it out");
+        }
         let workspace = Workspace::open(&args.workspace)?;
         let pairs = env_pairs(&workspace, &args.args, env, against)?;
         options.ignore_namespace = true;
         let found = diff::workspace::env_vs_env(&workspace, &pairs, &options)?;
         return finish(found, &args.format, color);
     }
-    if is_path_pair(&args.args) {
+    if args.args.iter().any(|a| looks_like_path(a)) {
+        if args.args.len() != 2 {
+            anyhow::bail!(
+                "give two paths to compare, the old and the new file or folder (got {})",
+                args.args.len()
+            );
+        }
         let files =
             diff::compare_paths(Path::new(&args.args[0]), Path::new(&args.args[1]), &options)?;
         emit(&files, &args.format, color)?;
@@ -151,13 +160,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     finish(found, &args.format, color)
 }
 
-/// Two arguments are paths when either exists or names a manifest file; anything else names
+/// An argument is a path when it exists or names a manifest file; anything else names
 /// environments.
-fn is_path_pair(args: &[String]) -> bool {
-    args.len() == 2
-        && args.iter().any(|a| {
-            Path::new(a).exists() || [".yaml", ".yml", ".json"].iter().any(|e| a.ends_with(e))
-        })
+fn looks_like_path(arg: &str) -> bool {
+    Path::new(arg).exists() || [".yaml", ".yml", ".json"].iter().any(|e| arg.ends_with(e))
 }
 
 fn exit_code(files: &[diff::FileDiff]) -> ExitCode {

@@ -19,11 +19,14 @@ pub struct WorkspaceDiff {
     pub errors: Vec<(EnvId, String)>,
 }
 
+/// Each environment's rendered files.
+type Rendered = BTreeMap<EnvId, Vec<RenderedFile>>;
+
 /// Renders the environments and returns each one's files, or its error.
 fn render_envs(
     workspace: &Workspace,
     ids: &[EnvId],
-) -> anyhow::Result<(BTreeMap<EnvId, Vec<RenderedFile>>, Vec<(EnvId, String)>)> {
+) -> anyhow::Result<(Rendered, Vec<(EnvId, String)>)> {
     let renderer = Renderer::new(workspace)?;
     let mut rendered = BTreeMap::new();
     let mut errors = Vec::new();
