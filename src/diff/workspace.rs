@@ -130,3 +130,37 @@ pub fn env_vs_env(
     }
     Ok(WorkspaceDiff { files, errors })
 }
+
+/// Semantic diffs of the drift `check` found (see [`crate::golden::compare`]): one
+/// [`FileDiff`] per drifted file that differs in more than formatting and comments, golden
+/// on the old side, the render on the new side.
+pub fn drift_diffs(
+    drift: &[golden::Drift],
+    options: &Options,
+) -> Result<Vec<FileDiff>, super::LoadError> {
+    let mut files = Vec::new();
+    for d in drift {
+        let rel = d.path();
+        let (golden_text, rendered_text) = match d {
+            golden::Drift::Missing { rendered, .. } => (None, Some(rendered.as_str())),
+            golden::Drift::Changed {
+                golden, rendered, ..
+            } => (Some(golden.as_str()), Some(rendered.as_str())),
+            golden::Drift::Stale { golden, .. } => (Some(golden.as_str()), None),
+        };
+        let golden_name = format!("golden/{rel}");
+        let rendered_name = format!("rendered/{rel}");
+        let diff = compare_named(
+            rel,
+            Target::of_file_name(rel),
+            golden_text.map(|t| (golden_name.as_str(), t)),
+            rendered_text.map(|t| (rendered_name.as_str(), t)),
+            options,
+        )?;
+        if !diff.is_empty() {
+            files.push(diff);
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
