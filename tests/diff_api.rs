@@ -170,8 +170,8 @@ fn compose_environment_lists_and_maps_are_the_same() {
     let file = diff::compare_texts(
         "compose.yaml",
         Target::Compose,
-        Some("services:\n  api:\n    environment:\n      - A=1\n      - B=2\n"),
-        Some("services:\n  api:\n    environment:\n      B: \"2\"\n      A: \"1\"\n"),
+        Some("services:\n  api:\n    environment:\n      - A=1\n      - B=2\n      - C=true\n"),
+        Some("services:\n  api:\n    environment:\n      B: \"2\"\n      A: 1\n      C: true\n"),
         &Options::default(),
     )
     .unwrap();

@@ -257,24 +257,33 @@ fn compose(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> {
     Ok(out)
 }
 
-/// Compose accepts `environment` and `labels` as `KEY=value` lists or as maps; both mean the
-/// same, so lists become maps (a `KEY` without `=` maps to null).
+/// Compose accepts `environment` and `labels` as `KEY=value` lists or as maps, with numbers
+/// and booleans for strings; all mean the same, so lists become maps (a `KEY` without `=`
+/// maps to null) and scalar values become strings.
 fn normalise_service(service: &mut Value) {
     for field in ["environment", "labels"] {
-        let Some(list) = service.get(field).and_then(Value::as_array) else {
-            continue;
+        let map: Map<String, Value> = match service.get(field) {
+            Some(Value::Array(list)) if list.iter().all(Value::is_string) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|entry| match entry.split_once('=') {
+                    Some((key, value)) => (key.to_string(), Value::String(value.to_string())),
+                    None => (entry.to_string(), Value::Null),
+                })
+                .collect(),
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Value::Number(n) => Value::String(n.to_string()),
+                        Value::Bool(b) => Value::String(b.to_string()),
+                        other => other.clone(),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+            _ => continue,
         };
-        if !list.iter().all(Value::is_string) {
-            continue;
-        }
-        let map: Map<String, Value> = list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|entry| match entry.split_once('=') {
-                Some((key, value)) => (key.to_string(), Value::String(value.to_string())),
-                None => (entry.to_string(), Value::Null),
-            })
-            .collect();
         service[field] = Value::Object(map);
     }
 }
