@@ -439,3 +439,32 @@ fn nearly_equal_objects_under_another_name_are_a_rename() {
     );
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn ignore_namespace_matches_objects_across_namespaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.yaml");
+    let text = std::fs::read_to_string(format!(
+        "{}/{D}/reorder/old.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("namespace: shop", "namespace: shop-staging");
+    std::fs::write(&new, text).unwrap();
+    let old = format!("{D}/reorder/old.yaml");
+    let run = shipshape(&["diff", &old, new.to_str().unwrap(), "--ignore-namespace"]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{old} -> {}\n  ~ Deployment shop-staging/web\n    ~ metadata.namespace: shop -> shop-staging\n  ~ Service shop-staging/web\n    ~ metadata.namespace: shop -> shop-staging\n\nSummary: 2 changed (Deployment: 1 changed; Service: 1 changed)\n",
+            new.display()
+        )
+    );
+    assert_eq!(run.code, 1);
+    let run = shipshape(&["diff", &old, new.to_str().unwrap(), "-f", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["summary"]["total"],
+        serde_json::json!({"added": 2, "removed": 2, "changed": 0, "renamed": 0})
+    );
+}
