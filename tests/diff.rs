@@ -375,7 +375,10 @@ fn input_errors_exit_2_with_a_location() {
 fn usage_errors_exit_2() {
     let run = shipshape(&["diff", "only-one.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("2 values required"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: give two paths to compare, the old and the new file or folder (got 1)\n"
+    );
     let run = diff("change/old.yaml", "change/new.yaml", &["--format", "xml"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -411,4 +414,57 @@ fn init_container_order_is_reported_and_other_order_is_not() {
         )
     );
     assert_eq!(run.code, 1);
+}
+
+#[test]
+fn nearly_equal_objects_under_another_name_are_a_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    let deployment = |name: &str, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: shop\n  template:\n    metadata:\n      labels:\n        app: shop\n    spec:\n      containers:\n      - name: app\n        image: {image}\n        ports:\n        - containerPort: 8080\n        resources:\n          requests:\n            cpu: 100m\n            memory: 128Mi\n"
+        )
+    };
+    std::fs::write(&old, deployment("web", "shop/web:1.4.0")).unwrap();
+    std::fs::write(&new, deployment("storefront", "shop/web:1.5.0")).unwrap();
+    let run = shipshape(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{} -> {}\n  ~ Deployment shop/storefront (renamed from web)\n    ~ spec.template.spec.containers[app].image: shop/web:1.4.0 -> shop/web:1.5.0\n\nSummary: 1 renamed (Deployment: 1 renamed)\n",
+            old.display(),
+            new.display()
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn ignore_namespace_matches_objects_across_namespaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.yaml");
+    let text = std::fs::read_to_string(format!(
+        "{}/{D}/reorder/old.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("namespace: shop", "namespace: shop-staging");
+    std::fs::write(&new, text).unwrap();
+    let old = format!("{D}/reorder/old.yaml");
+    let run = shipshape(&["diff", &old, new.to_str().unwrap(), "--ignore-namespace"]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{old} -> {}\n  ~ Deployment shop-staging/web\n    ~ metadata.namespace: shop -> shop-staging\n  ~ Service shop-staging/web\n    ~ metadata.namespace: shop -> shop-staging\n\nSummary: 2 changed (Deployment: 1 changed; Service: 1 changed)\n",
+            new.display()
+        )
+    );
+    assert_eq!(run.code, 1);
+    let run = shipshape(&["diff", &old, new.to_str().unwrap(), "-f", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["summary"]["total"],
+        serde_json::json!({"added": 2, "removed": 2, "changed": 0, "renamed": 0})
+    );
 }

@@ -427,7 +427,10 @@ fn show_drift(d: &Drift, target: Target, show_secrets: bool, color: bool) -> Str
         diff_target,
         old,
         new,
-        &diff::Options { show_secrets },
+        &diff::Options {
+            show_secrets,
+            ..Default::default()
+        },
     );
     match semantic {
         Ok(fd) if !fd.is_empty() => {

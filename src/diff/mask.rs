@@ -1,10 +1,13 @@
 //! Secret masking: which values are secret, and the marker printed in their place.
 //!
-//! Secret are: every value under a Kubernetes Secret's `data` and `stringData`; scalars under
-//! keys whose names look secret (`PASSWORD`, `TOKEN`, `SECRET`, `KEY`, `CREDENTIAL`,
-//! `PRIVATE`, ...: env var values, Compose `environment:` entries, ConfigMap data, Helm values);
-//! the `value` of a `{name, value}` item whose name looks secret (Kubernetes `env`); and any
-//! string that carries credentials itself (`scheme://user:pass@host`, a PEM private key).
+//! Secret are: every value under a Kubernetes Secret's `data` and `stringData`; everything
+//! under a key whose name looks secret (`PASSWORD`, `TOKEN`, `SECRET`, `KEY`, `CREDENTIAL`,
+//! `PRIVATE`, ...: env var values, Compose `environment:` entries, ConfigMap data, Helm
+//! values), but not under names that refer to a secret (`secretName`, `secretKeyRef`,
+//! `existingSecret`, `imagePullSecrets`); the `value` of a `{name, value}` item whose name
+//! looks secret (Kubernetes `env`); the `kubectl.kubernetes.io/last-applied-configuration`
+//! annotation (a copy of the object); and any string that carries credentials itself
+//! (`scheme://user:pass@host`, a PEM private key).
 //! A masked value prints as `<secret: 12 chars>`, and as `<secret: 12 chars, changed>` on the
 //! new side of a change, so reviewers see that it changed and its length, never the value.
 
@@ -15,7 +18,7 @@ use serde_json::{Map, Value};
 pub enum Secrecy {
     /// Not secret (its children may be).
     Plain,
-    /// Secret if it is a scalar or a list of scalars (a map's children are judged by name).
+    /// Secret, and so is everything below it (a key whose name looks secret).
     Scalar,
     /// Everything below is secret (Secret `data` and `stringData`).
     All,
@@ -27,11 +30,11 @@ pub enum Secrecy {
 /// the `{name, value}` rule).
 pub fn child_of_map(parent: Secrecy, key: &str, siblings: &[&Map<String, Value>]) -> Secrecy {
     match parent {
-        Secrecy::All => return Secrecy::All,
+        Secrecy::All | Secrecy::Scalar => return Secrecy::All,
         Secrecy::SecretObject if key == "data" || key == "stringData" => return Secrecy::All,
         _ => {}
     }
-    if is_secret_name(key) {
+    if is_secret_name(key) || key == LAST_APPLIED {
         return Secrecy::Scalar;
     }
     if key == "value"
@@ -45,6 +48,9 @@ pub fn child_of_map(parent: Secrecy, key: &str, siblings: &[&Map<String, Value>]
     }
     Secrecy::Plain
 }
+
+/// The annotation in which `kubectl apply` keeps a copy of the object, secrets included.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// The secrecy of an item of a list.
 pub fn child_of_list(parent: Secrecy) -> Secrecy {
@@ -72,6 +78,33 @@ const SECRET_WORDS: &[&str] = &[
     "CREDS",
     "PRIVATE",
     "DSN",
+];
+
+/// Words before `KEY` that make it a lookup key, not a secret one (`topologyKey`).
+const NON_SECRET_KEYS: &[&str] = &[
+    "TOPOLOGY",
+    "SORT",
+    "PARTITION",
+    "ROUTING",
+    "CACHE",
+    "SHARD",
+    "HASH",
+    "LABEL",
+    "ANNOTATION",
+    "PRIMARY",
+    "FOREIGN",
+    "IDEMPOTENCY",
+    "OBJECT",
+    "LOOKUP",
+    "GROUP",
+    "NODE",
+    "CONFIG",
+    "METRIC",
+    "HEADER",
+    "QUERY",
+    "DEDUP",
+    "MATCH",
+    "SELECTOR",
 ];
 
 /// Fragments that make a key name secret even inside a longer word (`DBPASSWORD`).
@@ -104,7 +137,11 @@ const REFERENCE_WORDS: &[&str] = &[
 pub fn is_secret_name(name: &str) -> bool {
     // `key` alone names a key elsewhere (secretKeyRef.key, configMap items, tolerations);
     // `secrets` lists references (Compose service secrets).
-    if name == "key" || name == "secrets" {
+    // Service account token settings are not tokens.
+    if matches!(
+        name,
+        "key" | "secrets" | "serviceAccountToken" | "automountServiceAccountToken"
+    ) {
         return false;
     }
     let words = words(name);
@@ -117,8 +154,10 @@ pub fn is_secret_name(name: &str) -> bool {
     {
         return false;
     }
-    words.iter().any(|w| {
-        SECRET_WORDS.contains(&w.as_str()) || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
+    words.iter().enumerate().any(|(i, w)| {
+        let lookup_key = w == "KEY" && i > 0 && NON_SECRET_KEYS.contains(&words[i - 1].as_str());
+        (SECRET_WORDS.contains(&w.as_str()) && !lookup_key)
+            || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
     })
 }
 
@@ -266,6 +305,8 @@ mod tests {
             "publicKey",
             "secrets",
             "imagePullSecrets",
+            "topologyKey",
+            "sortKey",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret");
         }
@@ -306,5 +347,25 @@ mod tests {
         assert!(masked);
         assert_eq!(out["env"][0]["value"], "<secret: 7 chars>");
         assert_eq!(out["env"][1]["value"], "debug");
+    }
+
+    #[test]
+    fn everything_under_a_secret_key_is_masked() {
+        let values = serde_json::json!({
+            "apiKey": {"value": "k-123", "header": "X-Key"},
+            "tokens": ["t-1", "t-2"],
+            "secretKeyRef": {"name": "db", "key": "password"},
+            "metadata": {"annotations": {LAST_APPLIED: "{\"data\":{}}"}}
+        });
+        let mut masked = false;
+        let out = mask_one(&values, Secrecy::Plain, false, &mut masked);
+        assert_eq!(out["apiKey"]["value"], "<secret: 5 chars>");
+        assert_eq!(out["apiKey"]["header"], "<secret: 5 chars>");
+        assert_eq!(out["tokens"][1], "<secret: 3 chars>");
+        assert_eq!(out["secretKeyRef"]["key"], "password");
+        assert_eq!(
+            out["metadata"]["annotations"][LAST_APPLIED],
+            "<secret: 11 chars>"
+        );
     }
 }

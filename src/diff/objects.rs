@@ -257,24 +257,33 @@ fn compose(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> {
     Ok(out)
 }
 
-/// Compose accepts `environment` and `labels` as `KEY=value` lists or as maps; both mean the
-/// same, so lists become maps (a `KEY` without `=` maps to null).
+/// Compose accepts `environment` and `labels` as `KEY=value` lists or as maps, with numbers
+/// and booleans for strings; all mean the same, so lists become maps (a `KEY` without `=`
+/// maps to null) and scalar values become strings.
 fn normalise_service(service: &mut Value) {
     for field in ["environment", "labels"] {
-        let Some(list) = service.get(field).and_then(Value::as_array) else {
-            continue;
+        let map: Map<String, Value> = match service.get(field) {
+            Some(Value::Array(list)) if list.iter().all(Value::is_string) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|entry| match entry.split_once('=') {
+                    Some((key, value)) => (key.to_string(), Value::String(value.to_string())),
+                    None => (entry.to_string(), Value::Null),
+                })
+                .collect(),
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Value::Number(n) => Value::String(n.to_string()),
+                        Value::Bool(b) => Value::String(b.to_string()),
+                        other => other.clone(),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+            _ => continue,
         };
-        if !list.iter().all(Value::is_string) {
-            continue;
-        }
-        let map: Map<String, Value> = list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|entry| match entry.split_once('=') {
-                Some((key, value)) => (key.to_string(), Value::String(value.to_string())),
-                None => (entry.to_string(), Value::Null),
-            })
-            .collect();
         service[field] = Value::Object(map);
     }
 }
@@ -297,11 +306,28 @@ fn helm_values(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> 
     }])
 }
 
-/// Indexes objects by identity; an identity seen twice is an error naming both places.
-pub fn index(objects: Vec<Object>) -> Result<IndexMap<ObjectId, Object>, LoadError> {
+/// The identity objects are matched by: their [`ObjectId`], without the namespace when
+/// `ignore_namespace` is set (comparing environments that live in different namespaces).
+pub fn match_key(id: &ObjectId, ignore_namespace: bool) -> ObjectId {
+    if ignore_namespace && id.namespace.is_some() {
+        ObjectId {
+            namespace: None,
+            ..id.clone()
+        }
+    } else {
+        id.clone()
+    }
+}
+
+/// Indexes objects by identity (see [`match_key`]); an identity seen twice is an error
+/// naming both places.
+pub fn index(
+    objects: Vec<Object>,
+    ignore_namespace: bool,
+) -> Result<IndexMap<ObjectId, Object>, LoadError> {
     let mut map: IndexMap<ObjectId, Object> = IndexMap::with_capacity(objects.len());
     for object in objects {
-        match map.entry(object.id.clone()) {
+        match map.entry(match_key(&object.id, ignore_namespace)) {
             Entry::Occupied(first) => {
                 let first = first.get();
                 return Err(error(
