@@ -8,9 +8,13 @@
 //! prints what was found in every format. The [`cli`] module maps subcommands onto these.
 
 pub mod cli;
+pub mod config;
+pub mod diff;
 pub mod golden;
 pub mod manifest;
+pub mod policy;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod spec;
 pub mod workspace;

@@ -1,12 +1,220 @@
 //! `shipshape lint`: run the policy rules on any manifests.
+//!
+//! Every file given to one call (files, folders searched recursively, `-` for stdin) forms one
+//! set, so cross-resource rules see all of them. Files that cannot be parsed are reported as
+//! findings and make the exit code 2; the other files are still linted.
 
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::manifest::{self, Document, LoadError, Source};
+use crate::policy::{self, Date, LintContext, Profile};
+use crate::report::{Finding, OutputArgs, Report, RuleRef, Severity};
+
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 /// Arguments of `shipshape lint`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Manifest files or folders (searched recursively for .yaml, .yml and .json); `-` reads
+    /// stdin.
+    #[arg(required = true, value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+    /// Output formats.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The lowest severity that fails the run (default: `failOn` of the profile, else error).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Run only these rules: codes (SS101), names (run-as-non-root), code prefixes (SS1) or
+    /// ALL. Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Run these rules in addition (e.g. the opt-in cpu-limits and image-digest).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Apply this environment's profile from shipshape.yaml (and, for `production` or
+    /// `prod`, the production-only rules).
+    #[arg(long, value_name = "ENV")]
+    pub environment: Option<String>,
+    /// The configuration file (default: ./shipshape.yaml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// ConfigMaps and Secrets that exist outside the given files (config-refs-exist skips
+    /// them). Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub external: Vec<String>,
+}
+
+/// Failure thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+}
 
 /// Runs the subcommand.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`lint` is not available yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    args.output.check()?;
+    let config = match &args.config {
+        Some(path) => Config::load_file(path)?,
+        None => Config::load(Path::new("."))?,
+    };
+    let cli_layer = Profile {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(|f| match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }),
+        ..Profile::default()
+    };
+    let selection = config
+        .selection(args.environment.as_deref(), &[&cli_layer])
+        .context("invalid rule selection")?;
+    let fail_on = selection.fail_on;
+    let mut cx = LintContext::new(Date::today());
+    cx.environment = args.environment.clone();
+    cx.selection = selection;
+    cx.exemptions = config.exemption_entries();
+    cx.external = args.external.iter().cloned().collect::<BTreeSet<_>>();
+
+    let sources = read_sources(&args.paths)?;
+    let (docs, load_errors) = load_all(&sources);
+    let mut findings = policy::lint(&docs, &cx);
+    // Spec keys only mean something for output rendered from an environment spec.
+    findings.iter_mut().for_each(|f| f.spec_hint = None);
+    findings.extend(load_errors.iter().map(load_finding));
+    let mut report = Report {
+        command: "lint".into(),
+        findings,
+        ..Report::default()
+    };
+    report.sort();
+    report.rules = policy::rule_docs(&report.findings);
+    for source in sources.iter().flatten() {
+        report.add_source(source);
+    }
+    args.output.emit(&report)?;
+    let code = if !load_errors.is_empty() {
+        EXIT_ERROR
+    } else if report.fails(fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
+    Ok(ExitCode::from(code))
+}
+
+/// Reads every file named or found under the paths, in a stable order.
+fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, LoadError>>> {
+    let mut files = Vec::new();
+    let mut stdin_used = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if stdin_used {
+                anyhow::bail!("`-` (stdin) is given more than once");
+            }
+            stdin_used = true;
+            files.push(None);
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)
+                .with_context(|| format!("cannot read folder {}", path.display()))?;
+            found.sort();
+            files.extend(found.into_iter().map(Some));
+        } else if path.exists() {
+            files.push(Some(path.clone()));
+        } else {
+            anyhow::bail!("{}: no such file or folder", path.display());
+        }
+    }
+    Ok(files
+        .into_par_iter()
+        .map(|f| match f {
+            Some(path) => Source::read(&path),
+            None => {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| LoadError {
+                        path: "-".into(),
+                        pos: None,
+                        message: format!("cannot read stdin: {e}"),
+                    })?;
+                Ok(Source::new("-", text))
+            }
+        })
+        .collect())
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type()?.is_dir() {
+            if !hidden {
+                walk(&path, out)?;
+            }
+        } else if !hidden
+            && matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parses every source (in parallel); documents keep the sources' order.
+fn load_all(sources: &[Result<Arc<Source>, LoadError>]) -> (Vec<Document>, Vec<LoadError>) {
+    let loaded: Vec<Result<Vec<Document>, LoadError>> = sources
+        .par_iter()
+        .map(|s| match s {
+            Ok(source) => manifest::load(source),
+            Err(e) => Err(e.clone()),
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for l in loaded {
+        match l {
+            Ok(d) => docs.extend(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    (docs, errors)
+}
+
+fn load_finding(e: &LoadError) -> Finding {
+    Finding {
+        rule: RuleRef {
+            code: "yaml".into(),
+            name: "invalid-yaml".into(),
+        },
+        severity: Severity::Error,
+        message: e.message.clone(),
+        help: Some("fix the file so that it parses; the other files were linted".into()),
+        location: Some(e.location()),
+        pointer: None,
+        object: None,
+        spec_hint: None,
+        exempted: None,
+    }
 }

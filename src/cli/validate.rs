@@ -1,12 +1,237 @@
 //! `shipshape validate`: validate manifests against Kubernetes, CRD, Compose and Helm values schemas.
 
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::cli::{EXIT_CLEAN, EXIT_FINDINGS};
+use crate::manifest::{LoadError, Source};
+use crate::report::emit::{Format, FormatSpec, OutputArgs};
+use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
+use crate::schema::{Options, Registry, ResourceResult, Target, codes};
 
 /// Arguments of `shipshape validate`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Files or folders (searched recursively for .yaml, .yml and .json); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH|-")]
+    pub paths: Vec<String>,
+    /// Unknown fields and duplicate keys are errors (the default for rendered output in
+    /// `check`).
+    #[arg(long)]
+    pub strict: bool,
+    /// Skip resources that have no schema instead of reporting them as errors.
+    #[arg(long)]
+    pub ignore_missing_schemas: bool,
+    /// Kinds to skip (`Secret`, or `apps/v1/Deployment`), comma-separated or repeated.
+    #[arg(long, value_name = "KIND[,..]", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Kubernetes version of the schemas (1.33 to 1.37).
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// Folder of extra schemas: files from `shipshape schema import` or CRD YAML (repeatable).
+    /// A `schemas/crds` folder in the current directory is always read.
+    #[arg(long, value_name = "DIR")]
+    pub schema_location: Vec<PathBuf>,
+    /// Validate every document as this target instead of detecting it.
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// Output format on stdout (text, json, sarif, junit, github, markdown); a shorthand for
+    /// `--format FORMAT`.
+    #[arg(long, short = 'o', value_name = "FORMAT", conflicts_with = "formats")]
+    pub output: Option<Format>,
+    /// Output formats and verbosity.
+    #[command(flatten)]
+    pub report: OutputArgs,
+}
+
+/// What the documents are (`--target`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetArg {
+    /// Kubernetes resources (built-in kinds and CRDs).
+    Kubernetes,
+    /// Compose files.
+    Compose,
+    /// Helm values of the conventional application chart.
+    HelmValues,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Target {
+        match t {
+            TargetArg::Kubernetes => Target::Kubernetes,
+            TargetArg::Compose => Target::Compose,
+            TargetArg::HelmValues => Target::HelmValues,
+        }
+    }
+}
+
+/// One input: a file on disk or stdin.
+enum Input {
+    File(PathBuf),
+    Stdin,
+}
 
 /// Runs the subcommand.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`validate` is not available yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut output = args.report.clone();
+    if let Some(format) = args.output {
+        output.formats = vec![FormatSpec::stdout(format)];
+    }
+    output.check()?;
+    let mut locations = args.schema_location.clone();
+    let workspace = Path::new("schemas/crds");
+    if workspace.is_dir() && !locations.iter().any(|l| l == workspace) {
+        locations.push(workspace.to_path_buf());
+    }
+    let registry = Registry::new(Options {
+        kubernetes_version: args.kubernetes_version.clone(),
+        schema_locations: locations,
+        strict: args.strict,
+        ignore_missing_schemas: args.ignore_missing_schemas,
+        skip: args.skip.clone(),
+    })?;
+    let inputs = collect_inputs(&args.paths)?;
+    let target = args.target.map(Target::from);
+    let results: Vec<(Option<Arc<Source>>, Vec<ResourceResult>)> = inputs
+        .into_par_iter()
+        .map(|input| validate_input(&registry, input, target))
+        .collect();
+    let mut report = Report {
+        command: "validate".into(),
+        rules: codes::rule_docs(),
+        ..Report::default()
+    };
+    for (source, results) in results {
+        if let Some(source) = source {
+            if results.iter().any(|r| !r.findings.is_empty()) {
+                report.add_source(&source);
+            }
+        }
+        for result in results {
+            report.resources.push(result.resource);
+            report.findings.extend(result.findings);
+        }
+    }
+    report.sort();
+    output.emit(&report)?;
+    Ok(ExitCode::from(if report.fails(Severity::Error) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }))
+}
+
+fn validate_input(
+    registry: &Registry,
+    input: Input,
+    target: Option<Target>,
+) -> (Option<Arc<Source>>, Vec<ResourceResult>) {
+    let source = match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) => match String::from_utf8(bytes) {
+                    Ok(text) => Ok(Source::new("-", text)),
+                    Err(e) => Err(LoadError {
+                        path: "-".into(),
+                        pos: Some(crate::manifest::pos_at_offset(
+                            &String::from_utf8_lossy(e.as_bytes()),
+                            e.utf8_error().valid_up_to(),
+                        )),
+                        message: "file is not valid UTF-8".into(),
+                    }),
+                },
+                Err(e) => Err(LoadError {
+                    path: "-".into(),
+                    pos: None,
+                    message: format!("cannot read stdin: {e}"),
+                }),
+            }
+        }
+        Input::File(path) => Source::read(&path),
+    };
+    match source {
+        Ok(source) => {
+            let results = registry.validate_source(&source, target);
+            (Some(source), results)
+        }
+        Err(e) => (None, vec![unreadable(&e)]),
+    }
+}
+
+fn unreadable(e: &LoadError) -> ResourceResult {
+    let location = e.location();
+    ResourceResult {
+        resource: Resource {
+            location: location.clone(),
+            object: "file".into(),
+            status: Status::Error,
+            reason: Some(e.message.clone()),
+        },
+        findings: vec![Finding {
+            rule: RuleRef {
+                code: codes::YAML.into(),
+                name: codes::YAML.into(),
+            },
+            severity: Severity::Error,
+            message: e.message.clone(),
+            help: Some(if e.message.contains("UTF-8") {
+                "save the file as UTF-8".into()
+            } else {
+                "check that the file exists and can be read".into()
+            }),
+            location: Some(location),
+            pointer: None,
+            object: None,
+            spec_hint: None,
+            exempted: None,
+        }],
+    }
+}
+
+/// Expands the command-line paths: files as given, folders recursively (sorted), `-` once.
+fn collect_inputs(paths: &[String]) -> anyhow::Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    let mut stdin = false;
+    for p in paths {
+        if p == "-" {
+            if !stdin {
+                inputs.push(Input::Stdin);
+                stdin = true;
+            }
+            continue;
+        }
+        let path = PathBuf::from(p);
+        let meta = std::fs::metadata(&path)
+            .map_err(|e| anyhow::anyhow!("{p}: cannot read: {e}; check the path"))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(&path, &mut files).map_err(|e| anyhow::anyhow!("{p}: cannot read folder: {e}"))?;
+            files.sort();
+            inputs.extend(files.into_iter().map(Input::File));
+        } else {
+            inputs.push(Input::File(path));
+        }
+    }
+    Ok(inputs)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }

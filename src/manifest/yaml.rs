@@ -205,6 +205,212 @@ pub fn parse_stream(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
     Ok(docs)
 }
 
+/// One document of a stream parsed into a plain value (no positions kept below the root).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueDocument {
+    /// Where the document's content starts (or its `---` marker when it is empty).
+    pub pos: Pos,
+    /// The line of its start (its `---` marker, or its first content).
+    pub first_line: u32,
+    /// The value; `None` for an empty document.
+    pub value: Option<Value>,
+}
+
+/// Parses a multi-document YAML stream straight into values, without building a node tree
+/// with positions: the fast path for validating many files.
+///
+/// Same values as [`parse_stream`] + [`Node::to_value`]; with `allow_duplicate_keys` the last
+/// of duplicate keys wins, otherwise a duplicate key is an error.
+pub fn parse_values(
+    text: &str,
+    allow_duplicate_keys: bool,
+) -> Result<Vec<ValueDocument>, YamlError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut docs = Vec::new();
+    let mut anchors: Vec<(usize, Value)> = Vec::new();
+    let mut stack: Vec<ValueFrame> = Vec::new();
+    let mut doc_pos = Pos { line: 1, col: 1 };
+    let mut root_pos: Option<Pos> = None;
+    let mut current: Option<Value> = None;
+    while let Some(item) = parser.next_event() {
+        let (event, span) = item.map_err(|e| YamlError {
+            pos: Pos {
+                line: e.marker().line() as u32,
+                col: e.marker().col() as u32 + 1,
+            },
+            message: e.info().to_string(),
+        })?;
+        let value = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
+            Event::DocumentStart(_) => {
+                doc_pos = pos_of(&span);
+                root_pos = None;
+                current = None;
+                anchors.clear();
+                continue;
+            }
+            Event::DocumentEnd => {
+                docs.push(ValueDocument {
+                    pos: root_pos.unwrap_or(doc_pos),
+                    first_line: doc_pos.line,
+                    value: current.take(),
+                });
+                continue;
+            }
+            Event::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
+                Some((_, v)) => v.clone(),
+                None => {
+                    return Err(YamlError {
+                        pos: pos_of(&span),
+                        message: "alias to an unknown anchor".into(),
+                    });
+                }
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = resolve_scalar_owned(text, style, tag.as_deref());
+                if anchor > 0 {
+                    anchors.push((anchor, value.clone()));
+                }
+                if stack.is_empty() {
+                    root_pos = Some(pos_of(&span));
+                }
+                value
+            }
+            Event::SequenceStart(anchor, _) => {
+                if stack.is_empty() {
+                    root_pos = Some(pos_of(&span));
+                }
+                stack.push(ValueFrame::Seq {
+                    anchor,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.is_empty() {
+                    root_pos = Some(pos_of(&span));
+                }
+                stack.push(ValueFrame::Map {
+                    anchor,
+                    map: Map::new(),
+                    pending_key: None,
+                    merged: Vec::new(),
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = stack.pop().expect("parser balances collections");
+                let (value, anchor) = match frame {
+                    ValueFrame::Seq { anchor, items } => (Value::Array(items), anchor),
+                    ValueFrame::Map {
+                        anchor,
+                        mut map,
+                        merged,
+                        ..
+                    } => {
+                        for (key, value) in merged {
+                            if !map.contains_key(&key) {
+                                map.insert(key, value);
+                            }
+                        }
+                        (Value::Object(map), anchor)
+                    }
+                };
+                if anchor > 0 {
+                    anchors.push((anchor, value.clone()));
+                }
+                value
+            }
+        };
+        push_value(&mut stack, &mut current, value, &span, allow_duplicate_keys)?;
+    }
+    Ok(docs)
+}
+
+enum ValueFrame {
+    Seq {
+        anchor: usize,
+        items: Vec<Value>,
+    },
+    Map {
+        anchor: usize,
+        map: Map<String, Value>,
+        pending_key: Option<String>,
+        merged: Vec<(String, Value)>,
+    },
+}
+
+fn push_value(
+    stack: &mut [ValueFrame],
+    current: &mut Option<Value>,
+    value: Value,
+    span: &Span,
+    allow_duplicate_keys: bool,
+) -> Result<(), YamlError> {
+    match stack.last_mut() {
+        None => *current = Some(value),
+        Some(ValueFrame::Seq { items, .. }) => items.push(value),
+        Some(ValueFrame::Map {
+            map,
+            pending_key,
+            merged,
+            ..
+        }) => match pending_key.take() {
+            None => {
+                let key = match value {
+                    Value::String(s) => s,
+                    Value::Null => "null".to_string(),
+                    Value::Array(_) | Value::Object(_) => {
+                        return Err(YamlError {
+                            pos: pos_of(span),
+                            message: "a mapping key must be a scalar".into(),
+                        });
+                    }
+                    other => other.to_string(),
+                };
+                if !allow_duplicate_keys && key != "<<" && map.contains_key(&key) {
+                    // The positional parser names the line of the first occurrence.
+                    return Err(YamlError {
+                        pos: pos_of(span),
+                        message: format!("duplicate key `{key}`; remove one of them"),
+                    });
+                }
+                *pending_key = Some(key);
+            }
+            Some(key) => {
+                if key == "<<" {
+                    merge_values(merged, value);
+                } else {
+                    map.insert(key, value);
+                }
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Collects the entries of a YAML merge key (`<<: *base`); keys set in the map itself win.
+fn merge_values(merged: &mut Vec<(String, Value)>, value: Value) {
+    let sources = match value {
+        Value::Object(m) => vec![m],
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for source in sources {
+        for (key, value) in source {
+            if !merged.iter().any(|(k, _)| *k == key) {
+                merged.push((key, value));
+            }
+        }
+    }
+}
+
 enum Frame {
     Seq {
         pos: Pos,
@@ -293,6 +499,24 @@ fn merge_keys(merged: &mut Vec<Entry>, node: Node) {
     }
 }
 
+/// [`resolve_scalar`] for a scalar the parser hands over: a string is moved, not copied, and
+/// plain text that cannot be a null, boolean or number is a string without further checks.
+fn resolve_scalar_owned(
+    text: std::borrow::Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+) -> Value {
+    let plain_string = style != ScalarStyle::Plain
+        || text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(b));
+    if tag.is_none() && plain_string {
+        return Value::String(text.into_owned());
+    }
+    resolve_scalar(&text, style, tag)
+}
+
 /// Resolves a scalar by the YAML 1.2 core schema (plain scalars only; quoted ones are strings).
 pub fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> Value {
     if let Some(tag) = tag {
@@ -374,6 +598,21 @@ fn looks_like_float(text: &str) -> bool {
 }
 
 impl Node {
+    /// Moves every position `lines` lines down (for a node read from part of a file).
+    pub fn shift_lines(&mut self, lines: u32) {
+        self.pos.line += lines;
+        match &mut self.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => items.iter_mut().for_each(|n| n.shift_lines(lines)),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    e.key_pos.line += lines;
+                    e.value.shift_lines(lines);
+                }
+            }
+        }
+    }
+
     /// Converts the node to a plain JSON value, dropping positions.
     pub fn to_value(&self) -> Value {
         match &self.kind {

@@ -1,0 +1,124 @@
+//! The Markdown format, for a pull request comment: the summary, a table of objects added,
+//! removed, changed and renamed per kind, then per file a collapsible `<details>` section per
+//! object with its field changes in a `diff` block.
+
+use super::{Kind, field_lines, yaml};
+use crate::diff::{FileDiff, ObjectChange, ObjectDiff, Summary};
+
+/// Prints file diffs as Markdown.
+pub fn render(files: &[&FileDiff]) -> String {
+    let summary = Summary::of(files.iter().copied());
+    let mut out = String::from("## shipshape diff\n\n");
+    if !summary.has_differences() {
+        out.push_str("No differences.\n");
+        return out;
+    }
+    out.push_str(&format!("**Summary:** {}\n\n", summary.total));
+    out.push_str("| kind | added | removed | changed | renamed |\n");
+    out.push_str("| --- | ---: | ---: | ---: | ---: |\n");
+    for (kind, counts) in &summary.kinds {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            cell(kind),
+            counts.added,
+            counts.removed,
+            counts.changed,
+            counts.renamed
+        ));
+    }
+    let total = summary.total;
+    out.push_str(&format!(
+        "| **total** | **{}** | **{}** | **{}** | **{}** |\n",
+        total.added, total.removed, total.changed, total.renamed
+    ));
+    for file in files {
+        out.push_str(&format!("\n### {}\n", cell(&file.path)));
+        for object in &file.objects {
+            render_object(&mut out, object);
+        }
+    }
+    out
+}
+
+/// Text for a table cell or heading: in a code span, with `|` escaped.
+fn cell(text: &str) -> String {
+    let ticks = "`".repeat(longest_run(text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{}{pad}{ticks}", text.replace('|', "\\|"))
+}
+
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for ch in text.chars() {
+        if ch == c {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+fn render_object(out: &mut String, object: &ObjectDiff) {
+    let id = format!("<code>{}</code>", html(&object.id.to_string()));
+    let fields = match object.fields.len() {
+        1 => " (1 field)".to_string(),
+        n => format!(" ({n} fields)"),
+    };
+    let title = match object.change {
+        ObjectChange::Added => format!("<b>added</b> {id}"),
+        ObjectChange::Removed => format!("<b>removed</b> {id}"),
+        ObjectChange::Changed => format!("<b>changed</b> {id}{fields}"),
+        ObjectChange::Renamed => format!(
+            "<b>renamed</b> {id} from <code>{}</code>{fields}",
+            html(object.previous_name.as_deref().unwrap_or_default())
+        ),
+    };
+    let mut body = Vec::new();
+    match object.change {
+        ObjectChange::Added | ObjectChange::Removed => {
+            let sign = if object.change == ObjectChange::Added {
+                '+'
+            } else {
+                '-'
+            };
+            if let Some(value) = &object.object {
+                for text in yaml::block(value) {
+                    body.push(format!("{sign} {text}"));
+                }
+            }
+        }
+        ObjectChange::Changed | ObjectChange::Renamed => {
+            for field in &object.fields {
+                for line in field_lines(field, true) {
+                    let sign = match line.kind {
+                        Kind::Added | Kind::AddedValue => '+',
+                        Kind::Removed | Kind::RemovedValue => '-',
+                        Kind::Changed | Kind::Context | Kind::Hunk => ' ',
+                    };
+                    let pad = " ".repeat(line.indent);
+                    body.push(format!("{sign} {pad}{}", line.text).trim_end().to_string());
+                }
+            }
+        }
+    }
+    out.push_str(&format!("\n<details>\n<summary>{title}</summary>\n\n"));
+    if !body.is_empty() {
+        let body = body.join("\n");
+        let fence = "`".repeat((longest_run(&body, '`') + 1).max(3));
+        out.push_str(&format!("{fence}diff\n{body}\n{fence}\n\n"));
+    }
+    out.push_str("</details>\n");
+}

@@ -1,0 +1,411 @@
+//! The policy engine: the rule catalogue and the linter that runs it.
+//!
+//! Every rule lives in its own file under [`rules`] and implements [`Rule`]: a stable code
+//! (`SS101`), a kebab-case name (`run-as-non-root`), a default severity, the targets it means
+//! something for (Kubernetes, Compose) and a documentation text with fixed headings that
+//! `shipshape explain` prints. [`registry`] is the one code -> rule table. [`model`] extracts
+//! what rules look at from parsed documents once (the pod spec of every workload kind, each
+//! container's effective security context, Compose services, indexes for cross-resource
+//! rules). [`profile`] resolves which rules run at which severity; [`exemption`] decides which
+//! findings are accepted.
+//!
+//! [`Linter::lint`] runs the selected rules over one set of documents (an environment, or
+//! every file given to one `lint` call) and returns located findings.
+
+pub mod environment;
+pub mod exemption;
+pub mod model;
+pub mod profile;
+pub mod quantity;
+pub mod registry;
+pub mod rules;
+
+use std::collections::BTreeSet;
+
+use crate::manifest::Document;
+use crate::report::{Finding, RuleDoc, RuleRef, Severity};
+
+pub use environment::environment_context;
+pub use exemption::{Allow, Date, ExemptionEntry};
+pub use model::ObjectSet;
+pub use profile::{Profile, RuleSelection, SelectorError};
+
+/// What a rule can be applied to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// Kubernetes manifests.
+    Kubernetes,
+    /// Compose files (a document with a top-level `services` map and no `kind`).
+    Compose,
+}
+
+impl Target {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Kubernetes => "kubernetes",
+            Target::Compose => "compose",
+        }
+    }
+}
+
+/// The static description of a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `SS101`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `run-as-non-root`.
+    pub name: &'static str,
+    /// Severity unless a profile says otherwise.
+    pub severity: Severity,
+    /// Targets the rule applies to.
+    pub targets: &'static [Target],
+    /// Whether the rule runs without being selected explicitly.
+    pub enabled_by_default: bool,
+    /// The documentation: a summary line, then the headings `What it checks`, `Why it
+    /// matters`, `Example` and `Fix` (Markdown; each line starts with the space that `///`
+    /// leaves).
+    pub raw_doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation as Markdown.
+    pub fn doc(&self) -> String {
+        let mut out = String::with_capacity(self.raw_doc.len());
+        for line in self.raw_doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim_end().to_string() + "\n"
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(&self) -> String {
+        self.raw_doc.lines().next().unwrap_or("").trim().to_string()
+    }
+
+    /// The rule reference used in findings.
+    pub fn rule_ref(&self) -> RuleRef {
+        RuleRef {
+            code: self.code.to_string(),
+            name: self.name.to_string(),
+        }
+    }
+
+    /// The documentation record used by report formats (SARIF rules).
+    pub fn rule_doc(&self) -> RuleDoc {
+        RuleDoc {
+            rule: self.rule_ref(),
+            summary: self.summary(),
+            doc: self.doc(),
+            severity: self.severity,
+        }
+    }
+
+    /// The targets as a comma-separated list.
+    pub fn targets_str(&self) -> String {
+        self.targets
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Declares a rule's unit struct and its [`RuleMeta`] from a doc comment and a header.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $rname:literal,
+            severity: $sev:ident,
+            targets: [$($target:ident),+],
+            enabled_by_default: $enabled:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+
+        impl $name {
+            /// The rule's description.
+            pub const META: $crate::policy::RuleMeta = $crate::policy::RuleMeta {
+                code: $code,
+                name: $rname,
+                severity: $crate::report::Severity::$sev,
+                targets: &[$($crate::policy::Target::$target),+],
+                enabled_by_default: $enabled,
+                raw_doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// One policy rule.
+pub trait Rule: Send + Sync {
+    /// The rule's description.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Checks a set of documents and records what it finds in `out`.
+    fn check(&self, set: &ObjectSet<'_>, out: &mut Hits);
+}
+
+/// Whether a hit points at a mapping key or at a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// The value at the pointer (or the object lacking a field).
+    Value,
+    /// The key at the pointer.
+    Key,
+}
+
+/// A rule's raw result: which document, where in it, what and how to fix it.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index of the document in the linted slice.
+    pub doc: usize,
+    /// JSON pointer of the offending field, or of the object lacking one.
+    pub pointer: String,
+    /// Whether to point at the key or the value.
+    pub at: At,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+    /// The environment spec key that controls the field, when there is one.
+    pub spec_hint: Option<&'static str>,
+    /// For Compose findings: the service the finding belongs to (for exemptions).
+    pub compose_service: Option<String>,
+}
+
+/// Collects the hits of one rule.
+#[derive(Debug, Default)]
+pub struct Hits {
+    hits: Vec<Hit>,
+}
+
+impl Hits {
+    /// Records a hit pointing at a value (or at an object lacking a field).
+    pub fn at_value(
+        &mut self,
+        doc: usize,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut Hit {
+        self.push(doc, pointer.into(), At::Value, message.into(), help.into())
+    }
+
+    /// Records a hit pointing at a mapping key.
+    pub fn at_key(
+        &mut self,
+        doc: usize,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut Hit {
+        self.push(doc, pointer.into(), At::Key, message.into(), help.into())
+    }
+
+    fn push(
+        &mut self,
+        doc: usize,
+        pointer: String,
+        at: At,
+        message: String,
+        help: String,
+    ) -> &mut Hit {
+        self.hits.push(Hit {
+            doc,
+            pointer,
+            at,
+            message,
+            help,
+            spec_hint: None,
+            compose_service: None,
+        });
+        self.hits.last_mut().expect("just pushed")
+    }
+
+    /// The hits recorded so far.
+    pub fn into_inner(self) -> Vec<Hit> {
+        self.hits
+    }
+}
+
+impl Hit {
+    /// Names the environment spec key that controls the field.
+    pub fn spec(&mut self, key: &'static str) -> &mut Hit {
+        self.spec_hint = Some(key);
+        self
+    }
+
+    /// Marks the hit as belonging to a Compose service.
+    pub fn service(&mut self, name: &str) -> &mut Hit {
+        self.compose_service = Some(name.to_string());
+        self
+    }
+}
+
+/// Everything a lint run needs to know besides the documents.
+#[derive(Debug, Clone)]
+pub struct LintContext {
+    /// The environment being checked (`production`, ...), when there is one: it selects
+    /// environment-only rules such as `min-replicas` (which runs for `production` and `prod`).
+    pub environment: Option<String>,
+    /// Which rules run and at which severity (resolved from profiles and the command line).
+    pub selection: RuleSelection,
+    /// Exemptions from `shipshape.yaml` and from the environment spec.
+    pub exemptions: Vec<ExemptionEntry>,
+    /// ConfigMaps and Secrets that exist outside the set (declared external).
+    pub external: BTreeSet<String>,
+    /// Today's date, for exemption expiry.
+    pub today: Date,
+    /// Whether the set is complete (a rendered environment): references to objects that are
+    /// not in it are then always reported. When false (files given to `lint`), a reference to
+    /// a kind of which the set holds no object at all is assumed to live elsewhere.
+    pub complete: bool,
+}
+
+impl LintContext {
+    /// A context with the default rule selection, no exemptions and the given date.
+    pub fn new(today: Date) -> LintContext {
+        LintContext {
+            environment: None,
+            selection: RuleSelection::default_selection(),
+            exemptions: Vec::new(),
+            external: BTreeSet::new(),
+            today,
+            complete: false,
+        }
+    }
+
+    /// Whether the environment is a production one.
+    pub fn is_production(&self) -> bool {
+        matches!(self.environment.as_deref(), Some("production" | "prod"))
+    }
+}
+
+/// Runs the selected rules over a set of documents; findings come back sorted, located, with
+/// exemptions applied (an exempted finding carries its exemption; an expired exemption leaves
+/// the finding active with a note).
+pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
+    let expanded = expand_lists(docs);
+    let mut set = match &expanded {
+        Some((items, _)) => ObjectSet::new(items, cx),
+        None => ObjectSet::new(docs, cx),
+    };
+    if let Some((_, bases)) = &expanded {
+        set.bases = bases.clone();
+    }
+    let mut findings = Vec::new();
+    for (index, rule) in registry::all().iter().enumerate() {
+        let Some(severity) = cx.selection.severity_of(index) else {
+            continue;
+        };
+        let mut hits = Hits::default();
+        rule.check(&set, &mut hits);
+        let meta = rule.meta();
+        for hit in hits.into_inner() {
+            findings.push(to_finding(&set, meta, severity, hit));
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.location, &a.rule.code, &a.pointer, &a.message).cmp(&(
+            &b.location,
+            &b.rule.code,
+            &b.pointer,
+            &b.message,
+        ))
+    });
+    findings.dedup();
+    findings
+}
+
+/// Splits `kind: List` documents (and `<Kind>List`s) into one document per item, so rules see
+/// the items as objects. Returns `None` when there is no list (the common case: nothing is
+/// copied); otherwise the documents and, for each, the pointer of the item in its file's
+/// document (empty for documents that are not list items).
+fn expand_lists(docs: &[Document]) -> Option<(Vec<Document>, Vec<String>)> {
+    let is_list = |d: &Document| {
+        d.kind().is_some_and(|k| k.ends_with("List"))
+            && d.value
+                .get("items")
+                .is_some_and(serde_json::Value::is_array)
+    };
+    if !docs.iter().any(is_list) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut bases = Vec::new();
+    for d in docs {
+        if !is_list(d) {
+            out.push(d.clone());
+            bases.push(String::new());
+            continue;
+        }
+        for (i, item) in d.value["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let base = format!("/items/{i}");
+            let mut doc = d.clone();
+            let at = d.locate(&base);
+            doc.pos = crate::manifest::Pos {
+                line: at.line,
+                col: at.col,
+            };
+            doc.value = item.clone();
+            out.push(doc);
+            bases.push(base);
+        }
+    }
+    Some((out, bases))
+}
+
+fn to_finding(set: &ObjectSet<'_>, meta: &RuleMeta, severity: Severity, hit: Hit) -> Finding {
+    let doc = &set.docs[hit.doc];
+    let pointer = set.full_pointer(hit.doc, &hit.pointer);
+    let location = match hit.at {
+        At::Value => doc.locate(&pointer),
+        At::Key => doc.locate_key(&pointer),
+    };
+    let object = match &hit.compose_service {
+        Some(service) => format!("services.{service}"),
+        None => doc.display_name(),
+    };
+    let mut finding = Finding {
+        rule: meta.rule_ref(),
+        severity,
+        message: hit.message,
+        help: Some(hit.help),
+        location: Some(location),
+        pointer: Some(pointer),
+        object: Some(object),
+        spec_hint: hit.spec_hint.map(str::to_string),
+        exempted: None,
+    };
+    exemption::apply(
+        set,
+        meta,
+        hit.doc,
+        hit.compose_service.as_deref(),
+        &mut finding,
+    );
+    finding
+}
+
+/// The documentation of every rule that appears in `findings`, in code order.
+pub fn rule_docs(findings: &[Finding]) -> Vec<RuleDoc> {
+    let codes: BTreeSet<&str> = findings.iter().map(|f| f.rule.code.as_str()).collect();
+    registry::all()
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| codes.contains(m.code))
+        .map(RuleMeta::rule_doc)
+        .collect()
+}

@@ -1,0 +1,433 @@
+//! The schema registry: embedded Kubernetes, CRD, Compose and Helm values schemas plus the
+//! user's extra schema folders; each validator is compiled once, on first use, and shared
+//! across threads.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use jsonschema::{Draft, Validator};
+use serde_json::{Value, json};
+
+use super::crd;
+
+/// The base URI under which schema files are registered for `$ref` resolution.
+pub const BASE_URI: &str = "https://shipshape.dev/schemas/";
+/// The URI of the Kubernetes definitions of the selected version (the Helm values schema
+/// refers to it).
+pub const KUBERNETES_URI: &str = "https://shipshape.dev/schemas/kubernetes.json";
+
+/// The embedded Kubernetes schemas, one definitions file per minor version.
+const KUBERNETES: &[(u32, &str)] = &[(37, include_str!("../../schemas/kubernetes/v1.37.json"))];
+
+/// The bundled CRD schemas (made by `shipshape schema import`).
+const CRDS: &[(&str, &str)] = &[
+    (
+        "canaries.flagger.app.json",
+        include_str!("../../schemas/crds/canaries.flagger.app.json"),
+    ),
+    (
+        "destinationrules.networking.istio.io.json",
+        include_str!("../../schemas/crds/destinationrules.networking.istio.io.json"),
+    ),
+    (
+        "servicemonitors.monitoring.coreos.com.json",
+        include_str!("../../schemas/crds/servicemonitors.monitoring.coreos.com.json"),
+    ),
+    (
+        "virtualservices.networking.istio.io.json",
+        include_str!("../../schemas/crds/virtualservices.networking.istio.io.json"),
+    ),
+];
+
+/// The Compose specification schema.
+const COMPOSE: &str = include_str!("../../schemas/compose/compose-spec.json");
+/// The `$id` of the Compose specification schema.
+const COMPOSE_ID: &str = "compose_spec.json";
+/// The values schema of the conventional application chart.
+const HELM_VALUES: &str = include_str!("../../schemas/helm/app-chart.values.schema.json");
+
+/// The Kubernetes version used when none is given.
+pub const DEFAULT_KUBERNETES_MINOR: u32 = 37;
+
+/// What a document is validated as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A Kubernetes resource (by its `apiVersion` and `kind`), built-in or CRD.
+    Kubernetes,
+    /// A Compose file.
+    Compose,
+    /// Helm values of the conventional application chart.
+    HelmValues,
+}
+
+impl Target {
+    /// The user-facing name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Kubernetes => "kubernetes",
+            Target::Compose => "compose",
+            Target::HelmValues => "helm-values",
+        }
+    }
+}
+
+/// How a [`Registry`] validates.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Kubernetes version (`1.37`, `v1.37`, `1.37.2`); the newest embedded one when `None`.
+    pub kubernetes_version: Option<String>,
+    /// Extra schema folders: shipshape schema files (`*.json`) and CRDs (`*.yaml`, `*.yml`).
+    pub schema_locations: Vec<PathBuf>,
+    /// Unknown fields are errors (duplicate keys are handled when loading).
+    pub strict: bool,
+    /// A resource without a schema is skipped instead of being an error.
+    pub ignore_missing_schemas: bool,
+    /// Kinds (`Deployment`) or `apiVersion/kind` keys (`apps/v1/Deployment`) to skip.
+    pub skip: Vec<String>,
+}
+
+/// A compiled validator, built on first use.
+type LazyValidator = OnceLock<Result<Validator, String>>;
+
+/// One resource kind the registry knows.
+struct KindSchema {
+    /// The URI of the schema file that defines it.
+    uri: String,
+    /// The definition's name in that file.
+    definition: String,
+    validator: LazyValidator,
+}
+
+/// Everything loaded for Kubernetes validation (on first use).
+struct Loaded {
+    registry: jsonschema::Registry<'static>,
+    documents: HashMap<String, Arc<Value>>,
+    kinds: HashMap<String, KindSchema>,
+    helm: LazyValidator,
+}
+
+/// The schemas shipshape validates against. `Send + Sync`: share one across threads.
+pub struct Registry {
+    options: Options,
+    minor: u32,
+    extra: Vec<(String, Arc<Value>)>,
+    loaded: OnceLock<Result<Loaded, String>>,
+    compose_schema: OnceLock<Result<Arc<Value>, String>>,
+    compose: LazyValidator,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("options", &self.options)
+            .field("minor", &self.minor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Kubernetes minor versions with embedded schemas.
+pub fn kubernetes_versions() -> Vec<String> {
+    KUBERNETES.iter().map(|(m, _)| format!("1.{m}")).collect()
+}
+
+/// Parses `1.37`, `v1.37` or `1.37.2` into the minor version.
+fn parse_version(text: &str) -> Option<u32> {
+    let t = text.trim().trim_start_matches('v');
+    let mut parts = t.split('.');
+    if parts.next()? != "1" {
+        return None;
+    }
+    let minor = parts.next()?.parse().ok()?;
+    match parts.next() {
+        None => Some(minor),
+        Some(patch) if patch.parse::<u32>().is_ok() && parts.next().is_none() => Some(minor),
+        Some(_) => None,
+    }
+}
+
+impl Registry {
+    /// Builds a registry. Reads the extra schema folders now (so a broken file is reported
+    /// before anything is validated); compiles nothing yet.
+    pub fn new(options: Options) -> anyhow::Result<Registry> {
+        let minor = match &options.kubernetes_version {
+            None => DEFAULT_KUBERNETES_MINOR,
+            Some(v) => {
+                let minor = parse_version(v).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--kubernetes-version {v:?} is not a version like 1.37; embedded versions: {}",
+                        kubernetes_versions().join(", ")
+                    )
+                })?;
+                if !KUBERNETES.iter().any(|(m, _)| *m == minor) {
+                    anyhow::bail!(
+                        "no schemas for Kubernetes 1.{minor}; embedded versions: {}",
+                        kubernetes_versions().join(", ")
+                    );
+                }
+                minor
+            }
+        };
+        let mut extra = Vec::new();
+        for dir in &options.schema_locations {
+            load_dir(dir, &mut extra)?;
+        }
+        Ok(Registry {
+            options,
+            minor,
+            extra,
+            loaded: OnceLock::new(),
+            compose_schema: OnceLock::new(),
+            compose: OnceLock::new(),
+        })
+    }
+
+    /// The options it was built with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The Kubernetes minor version it validates against (`37` for 1.37).
+    pub fn kubernetes_minor(&self) -> u32 {
+        self.minor
+    }
+
+    fn loaded(&self) -> Result<&Loaded, String> {
+        self.loaded
+            .get_or_init(|| self.load())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn load(&self) -> Result<Loaded, String> {
+        let text = KUBERNETES
+            .iter()
+            .find(|(m, _)| *m == self.minor)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| format!("no schemas for Kubernetes 1.{}", self.minor))?;
+        let mut files: Vec<(String, Arc<Value>)> = Vec::new();
+        files.push((KUBERNETES_URI.to_string(), Arc::new(parse_embedded(text)?)));
+        for (name, text) in CRDS {
+            files.push((
+                format!("{BASE_URI}crds/{name}"),
+                Arc::new(parse_embedded(text)?),
+            ));
+        }
+        files.extend(self.extra.iter().cloned());
+        let mut kinds = HashMap::new();
+        let mut documents = HashMap::new();
+        for (uri, doc) in &files {
+            if let Some(Value::Object(index)) = doc.get("x-kinds") {
+                for (key, def) in index {
+                    if let Some(def) = def.as_str() {
+                        kinds.insert(
+                            key.clone(),
+                            KindSchema {
+                                uri: uri.clone(),
+                                definition: def.to_string(),
+                                validator: OnceLock::new(),
+                            },
+                        );
+                    }
+                }
+            }
+            documents.insert(uri.clone(), Arc::clone(doc));
+        }
+        let helm_uri = format!("{BASE_URI}helm/app-chart.values.schema.json");
+        let helm = Arc::new(parse_embedded(HELM_VALUES)?);
+        documents.insert(helm_uri.clone(), Arc::clone(&helm));
+        files.push((helm_uri, helm));
+        let registry = jsonschema::Registry::new()
+            .extend(files)
+            .and_then(|b| b.prepare())
+            .map_err(|e| format!("cannot index the schemas: {e}"))?;
+        Ok(Loaded {
+            registry,
+            documents,
+            kinds,
+            helm: OnceLock::new(),
+        })
+    }
+
+    /// The compiled validator for a Kubernetes `apiVersion/kind`, or `Ok(None)` when there is
+    /// no schema for it.
+    pub(crate) fn kubernetes_validator(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<Option<&Validator>, String> {
+        let loaded = self.loaded()?;
+        let Some(entry) = loaded.kinds.get(&format!("{api_version}/{kind}")) else {
+            return Ok(None);
+        };
+        entry
+            .validator
+            .get_or_init(|| {
+                compile(
+                    &loaded.registry,
+                    &json!({"$ref": format!("{}#/definitions/{}", entry.uri, entry.definition)}),
+                )
+            })
+            .as_ref()
+            .map(Some)
+            .map_err(Clone::clone)
+    }
+
+    /// The compiled validator of a target that is not a Kubernetes resource.
+    pub(crate) fn target_validator(&self, target: Target) -> Result<&Validator, String> {
+        match target {
+            Target::Compose => self
+                .compose
+                .get_or_init(|| {
+                    let schema = self
+                        .compose_schema
+                        .get_or_init(|| parse_embedded(COMPOSE).map(Arc::new))
+                        .clone()?;
+                    jsonschema::options()
+                        .with_draft(Draft::Draft7)
+                        .should_validate_formats(false)
+                        .build(&schema)
+                        .map_err(|e| format!("the Compose schema does not compile: {e}"))
+                })
+                .as_ref()
+                .map_err(Clone::clone),
+            Target::HelmValues => {
+                let loaded = self.loaded()?;
+                loaded
+                    .helm
+                    .get_or_init(|| {
+                        compile(
+                            &loaded.registry,
+                            &json!({"$ref": format!("{BASE_URI}helm/app-chart.values.schema.json")}),
+                        )
+                    })
+                    .as_ref()
+                    .map_err(Clone::clone)
+            }
+            Target::Kubernetes => Err("a Kubernetes resource needs its apiVersion and kind".into()),
+        }
+    }
+
+    /// The property names of the object schema that holds a keyword, given the keyword's
+    /// absolute location (`<uri>#/definitions/X/additionalProperties`); for "did you mean".
+    pub(crate) fn known_properties(&self, keyword_location: &str) -> Vec<String> {
+        let Some((uri, fragment)) = keyword_location.split_once('#') else {
+            return Vec::new();
+        };
+        let parent = fragment.rsplit_once('/').map_or("", |(p, _)| p);
+        // Only the Compose schema is compiled on its own (its locations are relative).
+        let doc = if uri.is_empty() || uri.ends_with(COMPOSE_ID) {
+            self.compose_schema
+                .get()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+        } else {
+            self.loaded
+                .get()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.documents.get(uri))
+                .cloned()
+        };
+        let Some(doc) = doc else {
+            return Vec::new();
+        };
+        doc.pointer(parent)
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether a kind is skipped by the options (`--skip`).
+    pub fn is_skipped(&self, api_version: &str, kind: &str) -> bool {
+        self.options
+            .skip
+            .iter()
+            .any(|s| s == kind || *s == format!("{api_version}/{kind}"))
+    }
+}
+
+fn compile(registry: &jsonschema::Registry<'static>, schema: &Value) -> Result<Validator, String> {
+    jsonschema::options()
+        .with_draft(Draft::Draft7)
+        .should_validate_formats(false)
+        .with_registry(registry)
+        .build(schema)
+        .map_err(|e| format!("schema does not compile: {e}"))
+}
+
+fn parse_embedded(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("an embedded schema is not valid JSON: {e}"))
+}
+
+/// Reads one extra schema folder (recursively, in name order).
+fn load_dir(dir: &Path, out: &mut Vec<(String, Arc<Value>)>) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)
+        .map_err(|e| anyhow::anyhow!("cannot read schema folder {}: {e}", dir.display()))?;
+    files.sort();
+    for path in files {
+        let display = path.display().to_string();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read schema file {display}: {e}"))?;
+        let uri = format!("{BASE_URI}extra/{}", out.len());
+        match ext {
+            "json" => {
+                let value: Value = serde_json::from_str(&text).map_err(|e| {
+                    anyhow::anyhow!("{display}:{}:{}: not valid JSON: {e}", e.line(), e.column())
+                })?;
+                if value.get("x-kinds").is_none_or(|k| !k.is_object()) {
+                    anyhow::bail!(
+                        "{display}: not a shipshape schema file (no `x-kinds` index); convert a CRD with `shipshape schema import <crd.yaml>`"
+                    );
+                }
+                out.push((uri, Arc::new(value)));
+            }
+            "yaml" | "yml" => {
+                let docs =
+                    crd::read_documents(&text).map_err(|e| anyhow::anyhow!("{display}:{e}"))?;
+                for (i, doc) in docs.iter().enumerate() {
+                    let imported = crd::import_crd(doc)
+                        .map_err(|e| anyhow::anyhow!("{display} (document {}): {e}", i + 1))?;
+                    let uri = format!("{BASE_URI}extra/{}", out.len());
+                    out.push((uri, Arc::new(imported.schema)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("1.37"), Some(37));
+        assert_eq!(parse_version("v1.33"), Some(33));
+        assert_eq!(parse_version("1.35.2"), Some(35));
+        assert_eq!(parse_version("2.1"), None);
+        assert_eq!(parse_version("1.x"), None);
+    }
+
+    #[test]
+    fn registry_is_shareable() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Registry>();
+    }
+}

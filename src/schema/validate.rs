@@ -1,0 +1,481 @@
+//! Validation of documents: target detection, `kind: List` items, removed APIs, missing
+//! schemas, skips, and the findings with their locations.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::messages::{self, Context};
+use super::registry::{Registry, Target};
+use super::removed::removed_api;
+use crate::manifest::{self, Document, LoadOptions, Location, Source};
+use crate::report::{Finding, Resource, RuleRef, Severity, Status};
+
+/// The rule codes schema validation reports under.
+pub mod codes {
+    /// The value does not match its schema.
+    pub const SCHEMA: &str = "schema";
+    /// The file is not valid YAML (syntax, duplicate key, not UTF-8).
+    pub const YAML: &str = "yaml";
+    /// The resource uses an API that Kubernetes removed.
+    pub const REMOVED_API: &str = "removed-api";
+    /// No schema is known for the resource's `apiVersion` and `kind`.
+    pub const MISSING_SCHEMA: &str = "missing-schema";
+    /// The document is neither a Kubernetes resource, a Compose file nor Helm values.
+    pub const UNKNOWN_DOCUMENT: &str = "unknown-document";
+
+    use crate::report::{RuleDoc, RuleRef, Severity};
+
+    /// Documentation of every schema validation code (for SARIF and `explain`).
+    pub fn rule_docs() -> Vec<RuleDoc> {
+        let doc = |code: &str, summary: &str, doc: &str| RuleDoc {
+            rule: RuleRef {
+                code: code.into(),
+                name: code.into(),
+            },
+            summary: summary.into(),
+            doc: doc.into(),
+            severity: Severity::Error,
+        };
+        vec![
+            doc(
+                SCHEMA,
+                "The resource does not match its schema.",
+                "Checks every field against the strict schema of the resource's apiVersion and kind (Kubernetes, bundled or imported CRDs), of the Compose specification, or of the application chart's values: types, required fields, allowed values, quantities, and in strict mode unknown fields.\n\nFix the field the finding points at; for an unknown field, the help names the field that was probably meant.",
+            ),
+            doc(
+                YAML,
+                "The file is not valid YAML.",
+                "A syntax error, a duplicate key (in strict mode) or a file that is not UTF-8 stops the file from being read. The finding points at the line and column where reading failed.",
+            ),
+            doc(
+                REMOVED_API,
+                "The resource uses an API version that Kubernetes removed.",
+                "Kubernetes removed this apiVersion of the kind; the API server rejects it. Change apiVersion to the replacement the finding names and check the fields that changed with it.",
+            ),
+            doc(
+                MISSING_SCHEMA,
+                "No schema is known for the resource's apiVersion and kind.",
+                "Import the CRD that defines the kind with `shipshape schema import <crd.yaml>` and pass the folder with `--schema-location`, or skip such resources with `--ignore-missing-schemas`.",
+            ),
+            doc(
+                UNKNOWN_DOCUMENT,
+                "The document is not a Kubernetes resource, a Compose file or Helm values.",
+                "A Kubernetes resource needs apiVersion and kind; a Compose file has a top-level services map; Helm values are recognised by file name (values.yaml, values-*.yaml, *.values.yaml, *-values.yaml) or with `--target helm-values`.",
+            ),
+        ]
+    }
+}
+
+fn rule(code: &str) -> RuleRef {
+    RuleRef {
+        code: code.to_string(),
+        name: code.to_string(),
+    }
+}
+
+/// The result of validating one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validation {
+    /// The resource's status.
+    pub status: Status,
+    /// Why it was skipped or could not be checked.
+    pub reason: Option<String>,
+    /// What is wrong with it (empty when valid or skipped).
+    pub findings: Vec<Finding>,
+}
+
+/// One resource's result: its status line and its findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceResult {
+    /// The resource and its status.
+    pub resource: Resource,
+    /// Its findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Whether a file name says it holds Helm values (`values.yaml`, `values-prod.yaml`,
+/// `prod.values.yaml`).
+pub fn is_helm_values_name(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+    else {
+        return false;
+    };
+    stem == "values"
+        || stem.starts_with("values-")
+        || stem.ends_with(".values")
+        || stem.ends_with("-values")
+}
+
+/// What a document is, by its content: a resource (apiVersion and kind), a Compose file
+/// (a top-level `services` map and no kind), or unknown.
+pub fn detect_target(value: &Value) -> Option<Target> {
+    let obj = value.as_object()?;
+    if obj.contains_key("apiVersion") || obj.contains_key("kind") {
+        return Some(Target::Kubernetes);
+    }
+    if obj.get("services").is_some_and(Value::is_object) {
+        return Some(Target::Compose);
+    }
+    None
+}
+
+impl Registry {
+    /// Validates every document of a source. `target` forces what the documents are; `None`
+    /// detects it per document (Helm values by file name, then by content). A file that
+    /// cannot be parsed gives one resource with status `error`.
+    pub fn validate_source(
+        &self,
+        source: &Arc<Source>,
+        target: Option<Target>,
+    ) -> Vec<ResourceResult> {
+        let load = LoadOptions {
+            allow_duplicate_keys: !self.options().strict,
+        };
+        let docs = match manifest::load_with(source, &load) {
+            Ok(docs) => docs,
+            Err(e) => {
+                let location = e.location();
+                return vec![ResourceResult {
+                    resource: Resource {
+                        location: location.clone(),
+                        object: "file".into(),
+                        status: Status::Error,
+                        reason: Some(e.message.clone()),
+                    },
+                    findings: vec![Finding {
+                        rule: rule(codes::YAML),
+                        severity: Severity::Error,
+                        message: e.message.clone(),
+                        help: Some(yaml_help(&e.message)),
+                        location: Some(location),
+                        pointer: None,
+                        object: None,
+                        spec_hint: None,
+                        exempted: None,
+                    }],
+                }];
+            }
+        };
+        let by_name =
+            target.or_else(|| is_helm_values_name(&source.path).then_some(Target::HelmValues));
+        let mut out = Vec::new();
+        for doc in &docs {
+            let target = by_name.or_else(|| detect_target(&doc.value));
+            if target == Some(Target::Kubernetes) && is_list(&doc.value) {
+                let items = doc.value.get("items").and_then(Value::as_array);
+                for (i, item) in items.into_iter().flatten().enumerate() {
+                    let prefix = format!("/items/{i}");
+                    out.push(self.result(doc, &prefix, item, Some(Target::Kubernetes)));
+                }
+                continue;
+            }
+            out.push(self.result(doc, "", &doc.value, target));
+        }
+        out
+    }
+
+    fn result(
+        &self,
+        doc: &Document,
+        prefix: &str,
+        value: &Value,
+        target: Option<Target>,
+    ) -> ResourceResult {
+        let validation = self.validate_value(doc, prefix, value, target);
+        let location = if prefix.is_empty() {
+            doc.location()
+        } else {
+            doc.locate(prefix)
+        };
+        ResourceResult {
+            resource: Resource {
+                location,
+                object: object_name(value, target),
+                status: validation.status,
+                reason: validation.reason,
+            },
+            findings: validation.findings,
+        }
+    }
+
+    /// Validates one document as `target` (see [`Registry::validate_source`] for detection).
+    pub fn validate_document(&self, doc: &Document, target: Target) -> Validation {
+        self.validate_value(doc, "", &doc.value, Some(target))
+    }
+
+    /// Validates `value`, which sits at JSON pointer `prefix` of `doc` (a `List` item, or the
+    /// document itself with an empty prefix).
+    fn validate_value(
+        &self,
+        doc: &Document,
+        prefix: &str,
+        value: &Value,
+        target: Option<Target>,
+    ) -> Validation {
+        let object = object_name(value, target);
+        let finding = |code: &str, message: String, help: Option<String>, pointer: &str| Finding {
+            rule: rule(code),
+            severity: Severity::Error,
+            message,
+            help,
+            location: Some(if pointer.is_empty() {
+                doc.location()
+            } else {
+                doc.locate(pointer)
+            }),
+            pointer: Some(if pointer.is_empty() {
+                "/".into()
+            } else {
+                pointer.to_string()
+            }),
+            object: Some(object.clone()),
+            spec_hint: None,
+            exempted: None,
+        };
+        let Some(target) = target else {
+            let message = "not a Kubernetes resource (no apiVersion and kind), nor a Compose file (no services)".to_string();
+            return Validation {
+                status: Status::Error,
+                reason: Some(message.clone()),
+                findings: vec![finding(
+                    codes::UNKNOWN_DOCUMENT,
+                    message,
+                    Some("add apiVersion and kind, or pass --target for Helm values".into()),
+                    prefix,
+                )],
+            };
+        };
+        let validator = match target {
+            Target::Kubernetes => {
+                let api_version = value.get("apiVersion").and_then(Value::as_str);
+                let kind = value.get("kind").and_then(Value::as_str);
+                let (Some(api_version), Some(kind)) = (api_version, kind) else {
+                    let missing = match (api_version, kind) {
+                        (None, None) => "apiVersion and kind",
+                        (None, _) => "apiVersion",
+                        _ => "kind",
+                    };
+                    let message = format!("the resource has no {missing} (or it is not a string)");
+                    return Validation {
+                        status: Status::Error,
+                        reason: Some(message.clone()),
+                        findings: vec![finding(
+                            codes::SCHEMA,
+                            message,
+                            Some(format!("add {missing}")),
+                            prefix,
+                        )],
+                    };
+                };
+                if self.is_skipped(api_version, kind) {
+                    return Validation {
+                        status: Status::Skipped,
+                        reason: Some(format!("{kind} is skipped (--skip)")),
+                        findings: Vec::new(),
+                    };
+                }
+                match self.kubernetes_validator(api_version, kind) {
+                    Ok(Some(v)) => v,
+                    Ok(None) => {
+                        if let Some(removed) =
+                            removed_api(api_version, kind, self.kubernetes_minor())
+                        {
+                            let pointer = format!("{prefix}/apiVersion");
+                            return Validation {
+                                status: Status::Invalid,
+                                reason: Some(removed.message()),
+                                findings: vec![finding(
+                                    codes::REMOVED_API,
+                                    removed.message(),
+                                    Some(format!(
+                                        "change apiVersion to {} and check the fields that changed with it",
+                                        removed.replacement
+                                    )),
+                                    &pointer,
+                                )],
+                            };
+                        }
+                        let message = format!(
+                            "no schema for {api_version} {kind} (Kubernetes 1.{}, bundled CRDs and --schema-location)",
+                            self.kubernetes_minor()
+                        );
+                        if self.options().ignore_missing_schemas {
+                            return Validation {
+                                status: Status::Skipped,
+                                reason: Some(message),
+                                findings: Vec::new(),
+                            };
+                        }
+                        return Validation {
+                            status: Status::Error,
+                            reason: Some(message.clone()),
+                            findings: vec![finding(
+                                codes::MISSING_SCHEMA,
+                                message,
+                                Some("import the CRD with `shipshape schema import <crd.yaml>` and pass --schema-location, or pass --ignore-missing-schemas".into()),
+                                &format!("{prefix}/kind"),
+                            )],
+                        };
+                    }
+                    Err(e) => return internal_error(e),
+                }
+            }
+            other => match self.target_validator(other) {
+                Ok(v) => v,
+                Err(e) => return internal_error(e),
+            },
+        };
+        // Kubernetes reads `field: null` in a mapping as the field being absent (Helm and
+        // kubectl write such fields); Compose and Helm values give null its own meaning.
+        let stripped;
+        let value = if target == Target::Kubernetes && has_null_field(value) {
+            stripped = without_null_fields(value);
+            &stripped
+        } else {
+            value
+        };
+        if validator.is_valid(value) {
+            return Validation {
+                status: Status::Valid,
+                reason: None,
+                findings: Vec::new(),
+            };
+        }
+        let known = |loc: &str| self.known_properties(loc);
+        let ctx = Context {
+            root: value,
+            known_properties: &known,
+            strict: self.options().strict,
+        };
+        let problems = messages::problems(validator.iter_errors(value), &ctx);
+        if problems.is_empty() {
+            return Validation {
+                status: Status::Valid,
+                reason: None,
+                findings: Vec::new(),
+            };
+        }
+        let findings = problems
+            .into_iter()
+            .map(|p| {
+                let pointer = format!("{prefix}{}", p.pointer);
+                let location: Location = if p.unknown_field {
+                    doc.locate_key(&pointer)
+                } else if pointer.is_empty() {
+                    doc.location()
+                } else {
+                    doc.locate(&pointer)
+                };
+                Finding {
+                    rule: rule(codes::SCHEMA),
+                    severity: Severity::Error,
+                    message: p.message,
+                    help: p.help,
+                    location: Some(location),
+                    pointer: Some(if pointer.is_empty() {
+                        "/".into()
+                    } else {
+                        pointer
+                    }),
+                    object: Some(object.clone()),
+                    spec_hint: None,
+                    exempted: None,
+                }
+            })
+            .collect();
+        Validation {
+            status: Status::Invalid,
+            reason: None,
+            findings,
+        }
+    }
+}
+
+fn internal_error(message: String) -> Validation {
+    Validation {
+        status: Status::Error,
+        reason: Some(message),
+        findings: Vec::new(),
+    }
+}
+
+/// Whether any mapping in the value has a field set to null.
+fn has_null_field(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => m.values().any(|v| v.is_null() || has_null_field(v)),
+        Value::Array(items) => items.iter().any(has_null_field),
+        _ => false,
+    }
+}
+
+/// The value with null fields of mappings removed (null items of lists stay).
+fn without_null_fields(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_null_fields(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_null_fields).collect()),
+        other => other.clone(),
+    }
+}
+
+fn is_list(value: &Value) -> bool {
+    value.get("kind").and_then(Value::as_str) == Some("List")
+        && value.get("items").is_some_and(Value::is_array)
+}
+
+/// `Kind/name` or `Kind/namespace/name` for a resource; the target's name otherwise.
+fn object_name(value: &Value, target: Option<Target>) -> String {
+    match target {
+        Some(Target::Compose) => return "compose".into(),
+        Some(Target::HelmValues) => return "helm-values".into(),
+        _ => {}
+    }
+    let kind = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("<no kind>");
+    let meta = value.get("metadata");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("<no name>");
+    match meta
+        .and_then(|m| m.get("namespace"))
+        .and_then(Value::as_str)
+    {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+fn yaml_help(message: &str) -> String {
+    if message.starts_with("duplicate key") {
+        "remove one of the two keys".into()
+    } else if message.contains("UTF-8") {
+        "save the file as UTF-8".into()
+    } else {
+        "fix the YAML syntax at this position (indentation, quotes, brackets)".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helm_values_names() {
+        assert!(is_helm_values_name("values.yaml"));
+        assert!(is_helm_values_name("a/b/values-prod.yml"));
+        assert!(is_helm_values_name("prod.values.yaml"));
+        assert!(!is_helm_values_name("deployment.yaml"));
+        assert!(!is_helm_values_name("myvalues.yaml"));
+    }
+}
