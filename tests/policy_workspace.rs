@@ -12,16 +12,7 @@ use shipshape::spec::{EnvId, load_environment};
 
 /// Error findings that need a spec change in `environments/` (not a rule change), as
 /// `file:line:col code`. Each must still fire: when a spec is fixed, delete its line here.
-const PENDING_SPEC_FIXES: &[&str] = &[
-    // The canary track runs one pod by design: the spec should accept it with
-    // `allow: [{rule: min-replicas, kind: Deployment, name: user-service-canary, reason: ...}]`.
-    "golden/kinoshita-user-service/production/kubernetes.yaml:242:13 SS403",
-    // The Compose service has no healthcheck: the spec should set `compose.healthcheck`.
-    "golden/meetinity-api-gateway/production/compose.yaml:4:3 SS201",
-    // The idle colour is scaled to one pod by design: the spec should accept it with
-    // `allow: [{rule: min-replicas, kind: Deployment, name: meetinity-api-gateway-green, reason: ...}]`.
-    "golden/meetinity-api-gateway/production/kubernetes.yaml:235:13 SS403",
-];
+const PENDING_SPEC_FIXES: &[&str] = &[];
 
 #[test]
 fn every_production_environment_passes_with_no_error() {
