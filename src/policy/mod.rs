@@ -22,6 +22,8 @@ pub mod rules;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::manifest::Document;
 use crate::report::{Finding, RuleDoc, RuleRef, Severity};
 
@@ -300,18 +302,23 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
     if let Some((_, bases)) = &expanded {
         set.bases = bases.clone();
     }
-    let mut findings = Vec::new();
-    for (index, rule) in registry::all().iter().enumerate() {
-        let Some(severity) = cx.selection.severity_of(index) else {
-            continue;
-        };
-        let mut hits = Hits::default();
-        rule.check(&set, &mut hits);
-        let meta = rule.meta();
-        for hit in hits.into_inner() {
-            findings.push(to_finding(&set, meta, severity, hit));
-        }
-    }
+    // Rules run in parallel on the shared, read-only set; locating their hits (which may
+    // parse a file once more for positions) runs in parallel too.
+    let hits: Vec<(&RuleMeta, Severity, Hit)> = registry::all()
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, rule)| Some((rule, cx.selection.severity_of(index)?)))
+        .flat_map_iter(|(rule, severity)| {
+            let mut hits = Hits::default();
+            rule.check(&set, &mut hits);
+            let meta = rule.meta();
+            hits.into_inner().into_iter().map(move |hit| (meta, severity, hit))
+        })
+        .collect();
+    let mut findings: Vec<Finding> = hits
+        .into_par_iter()
+        .map(|(meta, severity, hit)| to_finding(&set, meta, severity, hit))
+        .collect();
     findings.sort_by(|a, b| {
         (&a.location, &a.rule.code, &a.pointer, &a.message).cmp(&(
             &b.location,

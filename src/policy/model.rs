@@ -224,11 +224,6 @@ impl<'a> Workload<'a> {
             pod_level: true,
         })
     }
-
-    /// Whether the pod spec uses a named ConfigMap or Secret; the pod-level field.
-    pub fn pod_field(&self, key: &str) -> Option<&'a Value> {
-        self.pod.get(key)
-    }
 }
 
 /// One service of a Compose file.
