@@ -468,3 +468,40 @@ fn ignore_namespace_matches_objects_across_namespaces() {
         serde_json::json!({"added": 2, "removed": 2, "changed": 0, "renamed": 0})
     );
 }
+
+#[test]
+fn the_new_side_can_come_from_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["diff", &format!("{D}/change/old.yaml"), "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(expected("change/new.yaml").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let from_file = expected("change/expected.txt");
+    let from_stdin = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        from_stdin,
+        from_file.replacen(
+            &format!("{D}/change/old.yaml -> {D}/change/new.yaml"),
+            &format!("{D}/change/old.yaml -> -"),
+            1
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    let run = shipshape(&["diff", "-", "-"]);
+    assert_eq!(
+        run.stderr,
+        "error: -: standard input can be one side only; name a file for the other\n"
+    );
+    assert_eq!(run.code, 2);
+}
