@@ -505,3 +505,46 @@ fn the_new_side_can_come_from_standard_input() {
     );
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn markdown_stays_within_a_pull_request_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |i: usize, v: &str| {
+        let data: String = (0..20)
+            .map(|j| format!("  key{j}: value-{v}-{j}\n"))
+            .collect();
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i:04}\n  namespace: shop\ndata:\n{data}"
+        )
+    };
+    let stream = |v: &str| {
+        (0..200)
+            .map(|i| config(i, v))
+            .collect::<Vec<_>>()
+            .join("---\n")
+    };
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    std::fs::write(&old, stream("a")).unwrap();
+    std::fs::write(&new, stream("b")).unwrap();
+    let run = shipshape(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "-f",
+        "markdown",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.len() <= 65_536, "{} chars", run.stdout.len());
+    assert!(run.stdout.contains("| `ConfigMap` | 0 | 0 | 200 | 0 |\n"));
+    let shown = run.stdout.matches("<details>").count();
+    assert!(shown > 0 && shown < 200);
+    assert!(
+        run.stdout.ends_with(&format!(
+            "</details>\n\n_{} more objects are not shown: a pull request comment holds 65,536 characters. `shipshape diff` prints every change, and `--format json` lists them for tools._\n",
+            200 - shown
+        )),
+        "{}",
+        &run.stdout[run.stdout.len() - 300..]
+    );
+}
