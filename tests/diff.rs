@@ -333,7 +333,7 @@ fn input_errors_exit_2_with_a_location() {
         (
             "errors/no-kind.yaml",
             format!(
-                "error: {D}/errors/no-kind.yaml:6:1: document has no `kind`; expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`\n"
+                "error: {D}/errors/no-kind.yaml:6:1: document has no `kind`; expected a Kubernetes object with `apiVersion` and `kind`\n"
             ),
         ),
         (

@@ -261,9 +261,16 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
     let mut old_pool = Vec::new();
     let mut new_pool = Vec::new();
     let mut others: BTreeMap<String, (Target, Vec<Object>, Vec<Object>)> = BTreeMap::new();
+    // Unnamed objects are told apart by their file across a folder.
+    let qualify = |mut object: Object| {
+        if object.unnamed {
+            object.id.name = format!("{} {}", object.file, object.id.name);
+        }
+        object
+    };
     for file in old_files {
         if file.target == Target::Kubernetes {
-            old_pool.extend(file.objects);
+            old_pool.extend(file.objects.into_iter().map(qualify));
         } else {
             others
                 .entry(file.rel)
@@ -273,7 +280,7 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
     }
     for file in new_files {
         if file.target == Target::Kubernetes {
-            new_pool.extend(file.objects);
+            new_pool.extend(file.objects.into_iter().map(qualify));
         } else {
             let entry = others
                 .entry(file.rel)

@@ -515,6 +515,7 @@ mod tests {
             file: "f.yaml".into(),
             pos: Default::default(),
             target: Target::Kubernetes,
+            unnamed: false,
         }
     }
 
