@@ -30,6 +30,7 @@ fn bundled_crd_schemas_are_up_to_date() {
             "schema",
             "import",
             "schemas/upstream/crds/flagger-canary.crd.yaml",
+            "schemas/upstream/crds/istio-destinationrule.crd.yaml",
             "schemas/upstream/crds/istio-virtualservice.crd.yaml",
             "schemas/upstream/crds/prometheus-servicemonitor.crd.yaml",
             "--out",
@@ -43,12 +44,14 @@ fn bundled_crd_schemas_are_up_to_date() {
         stdout,
         format!(
             "wrote {out_dir}/canaries.flagger.app.json (flagger.app/v1beta1/Canary)\n\
+             wrote {out_dir}/destinationrules.networking.istio.io.json (networking.istio.io/v1/DestinationRule, networking.istio.io/v1alpha3/DestinationRule, networking.istio.io/v1beta1/DestinationRule)\n\
              wrote {out_dir}/virtualservices.networking.istio.io.json (networking.istio.io/v1/VirtualService, networking.istio.io/v1alpha3/VirtualService, networking.istio.io/v1beta1/VirtualService)\n\
              wrote {out_dir}/servicemonitors.monitoring.coreos.com.json (monitoring.coreos.com/v1/ServiceMonitor)\n"
         )
     );
     for name in [
         "canaries.flagger.app.json",
+        "destinationrules.networking.istio.io.json",
         "virtualservices.networking.istio.io.json",
         "servicemonitors.monitoring.coreos.com.json",
     ] {
@@ -86,12 +89,24 @@ fn imported_crds_are_used_by_validate() {
         format!("wrote {out_dir}/widgets.example.com.json (example.com/v1/Widget)\n")
     );
     let expected = "\
-widgets.yaml:14:3: error[schema]: metadata.lables: unknown field (Widget/bad)
+widgets.yaml:14:3: error[schema/schema]: metadata.lables: unknown field
+  14 |   lables: {}
+     |   ^
   help: did you mean `labels`?
-widgets.yaml:16:9: error[schema]: spec.size: 0 is less than the minimum of 1 (Widget/bad)
-widgets.yaml:17:3: error[schema]: spec.colour: unknown field (Widget/bad)
+
+widgets.yaml:16:9: error[schema/schema]: spec.size: 0 is less than the minimum of 1
+  16 |   size: 0
+     |         ^
+
+widgets.yaml:17:3: error[schema/schema]: spec.colour: unknown field
+  17 |   colour: red
+     |   ^
   help: did you mean `color`?
-2 resources in 1 file: 1 valid, 1 invalid, 0 errors, 0 skipped
+
+widgets.yaml:10:1: Widget/bad: invalid
+
+2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 ";
     for location in [out_dir, "widget-crd"] {
         let (stdout, stderr, code) = shipshape(

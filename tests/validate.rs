@@ -38,13 +38,27 @@ fn check(args: &[&str], stdin: Option<&str>, expected: &str, code: i32) {
     assert_eq!(actual, code, "exit code of shipshape {args:?}");
 }
 
-/// Two valid resources: exit 0 and the summary only.
+/// The workspace's rendered output (`golden/`) is valid in strict mode: Kubernetes, Helm
+/// values and Compose files of every environment.
+#[test]
+fn golden_output_is_valid() {
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/golden");
+    let (stdout, stderr, code) = run(&["validate", "--strict", golden], None);
+    assert_eq!(stderr, "");
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.ends_with(" valid, 0 invalid, 0 errors, 0 skipped") && code == 0,
+        "golden/ is not valid:\n{stdout}"
+    );
+}
+
+/// Valid resources (a null field counts as absent): exit 0 and the summary only.
 #[test]
 fn valid_resources_pass() {
     check(
         &["validate", "--strict", "valid.yaml"],
         None,
-        r#"2 resources in 1 file: 2 valid, 0 invalid, 0 errors, 0 skipped
+        r#"3 resources: 3 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );
@@ -56,9 +70,18 @@ fn wrong_types_are_located() {
     check(
         &["validate", "wrong-type.yaml"],
         None,
-        r#"wrong-type.yaml:6:13: error[schema]: spec.replicas: "three" is not an integer (Deployment/web)
-wrong-type.yaml:19:30: error[schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer (Deployment/web)
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+        r#"wrong-type.yaml:6:13: error[schema/schema]: spec.replicas: "three" is not an integer
+  6 |   replicas: three
+    |             ^
+
+wrong-type.yaml:19:30: error[schema/schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer
+  19 |             - containerPort: "8080"
+     |                              ^
+
+wrong-type.yaml:1:1: Deployment/web: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -70,11 +93,20 @@ fn unknown_fields_fail_in_strict_mode() {
     check(
         &["validate", "--strict", "unknown-field.yaml"],
         None,
-        r#"unknown-field.yaml:5:3: error[schema]: metadata.lables: unknown field (Service/web)
+        r#"unknown-field.yaml:5:3: error[schema/schema]: metadata.lables: unknown field
+  5 |   lables:
+    |   ^
   help: did you mean `labels`?
-unknown-field.yaml:12:7: error[schema]: spec.ports[0].targetport: unknown field (Service/web)
+
+unknown-field.yaml:12:7: error[schema/schema]: spec.ports[0].targetport: unknown field
+  12 |       targetport: 8080
+     |       ^
   help: did you mean `targetPort`?
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+
+unknown-field.yaml:1:1: Service/web: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -86,7 +118,7 @@ fn unknown_fields_pass_without_strict() {
     check(
         &["validate", "unknown-field.yaml"],
         None,
-        r#"1 resource in 1 file: 1 valid, 0 invalid, 0 errors, 0 skipped
+        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );
@@ -98,8 +130,14 @@ fn int_or_string_edge_cases() {
     check(
         &["validate", "--strict", "int-or-string.yaml"],
         None,
-        r#"int-or-string.yaml:35:19: error[schema]: spec.maxUnavailable: true is not an integer or a string (PodDisruptionBudget/rollout)
-2 resources in 1 file: 1 valid, 1 invalid, 0 errors, 0 skipped
+        r#"int-or-string.yaml:35:19: error[schema/schema]: spec.maxUnavailable: true is not an integer or a string
+  35 |   maxUnavailable: true
+     |                   ^
+
+int-or-string.yaml:30:1: PodDisruptionBudget/rollout: invalid
+
+2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -111,11 +149,26 @@ fn quantity_edge_cases() {
     check(
         &["validate", "--strict", "quantity.yaml"],
         None,
-        r#"quantity.yaml:21:16: error[schema]: spec.containers[1].resources.limits.cpu: true is not a number or a string (Pod/sizes)
-quantity.yaml:23:13: error[schema]: spec.containers[1].resources.limits.memory: a map is not a number or a string (Pod/sizes)
-quantity.yaml:25:16: error[schema]: spec.containers[1].resources.requests.cpu: "2 cores" is not a quantity (like 500m, 1, 2Gi or 128974848) (Pod/sizes)
-quantity.yaml:26:19: error[schema]: spec.containers[1].resources.requests.memory: "1GB" is not a quantity (like 500m, 1, 2Gi or 128974848) (Pod/sizes)
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+        r#"quantity.yaml:21:16: error[schema/schema]: spec.containers[1].resources.limits.cpu: true is not a number or a string
+  21 |           cpu: true
+     |                ^
+
+quantity.yaml:23:13: error[schema/schema]: spec.containers[1].resources.limits.memory: a map is not a number or a string
+  23 |             gb: 1
+     |             ^
+
+quantity.yaml:25:16: error[schema/schema]: spec.containers[1].resources.requests.cpu: "2 cores" is not a quantity (like 500m, 1, 2Gi or 128974848)
+  25 |           cpu: 2 cores
+     |                ^
+
+quantity.yaml:26:19: error[schema/schema]: spec.containers[1].resources.requests.memory: "1GB" is not a quantity (like 500m, 1, 2Gi or 128974848)
+  26 |           memory: 1GB
+     |                   ^
+
+quantity.yaml:1:1: Pod/sizes: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+4 findings: 4 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -127,9 +180,15 @@ fn missing_schema_is_an_error() {
     check(
         &["validate", "missing-schema.yaml"],
         None,
-        r#"missing-schema.yaml:2:7: error[missing-schema]: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location) (Widget/gadget)
+        r#"missing-schema.yaml:2:7: error[missing-schema/missing-schema]: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)
+  2 | kind: Widget
+    |       ^
   help: import the CRD with `shipshape schema import <crd.yaml>` and pass --schema-location, or pass --ignore-missing-schemas
-1 resource in 1 file: 0 valid, 0 invalid, 1 error, 0 skipped
+
+missing-schema.yaml:1:1: Widget/gadget: error: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)
+
+1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -145,7 +204,9 @@ fn missing_schema_can_be_skipped() {
             "missing-schema.yaml",
         ],
         None,
-        r#"1 resource in 1 file: 0 valid, 0 invalid, 0 errors, 1 skipped
+        r#"missing-schema.yaml:1:1: Widget/gadget: skipped: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)
+
+1 resource: 0 valid, 0 invalid, 0 errors, 1 skipped
 "#,
         0,
     );
@@ -157,8 +218,14 @@ fn skip_without_flag_validates_every_kind() {
     check(
         &["validate", "skip.yaml"],
         None,
-        r#"skip.yaml:5:13: error[schema]: stringData: "not-a-map" is not a map (Secret/creds)
-2 resources in 1 file: 1 valid, 1 invalid, 0 errors, 0 skipped
+        r#"skip.yaml:5:13: error[schema/schema]: stringData: "not-a-map" is not a map
+  5 | stringData: ***
+    |             ^
+
+skip.yaml:1:1: Secret/creds: invalid
+
+2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -170,7 +237,9 @@ fn skip_kinds() {
     check(
         &["validate", "--skip", "Secret,Job", "skip.yaml"],
         None,
-        r#"2 resources in 1 file: 1 valid, 0 invalid, 0 errors, 1 skipped
+        r#"skip.yaml:1:1: Secret/creds: skipped: Secret is skipped (--skip)
+
+2 resources: 1 valid, 0 invalid, 0 errors, 1 skipped
 "#,
         0,
     );
@@ -182,8 +251,14 @@ fn list_items_are_resources() {
     check(
         &["validate", "list.yaml"],
         None,
-        r#"list.yaml:15:10: error[schema]: data.b: 2 is not a string (ConfigMap/bad)
-2 resources in 1 file: 1 valid, 1 invalid, 0 errors, 0 skipped
+        r#"list.yaml:15:10: error[schema/schema]: data.b: 2 is not a string
+  15 |       b: 2
+     |          ^
+
+list.yaml:10:5: ConfigMap/bad: invalid
+
+2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -195,9 +270,15 @@ fn duplicate_keys_fail_in_strict_mode() {
     check(
         &["validate", "--strict", "duplicate-key.yaml"],
         None,
-        r#"duplicate-key.yaml:7:3: error[yaml]: duplicate key `mode` (first defined at line 6); remove one of them
+        r#"duplicate-key.yaml:7:3: error[yaml/yaml]: duplicate key `mode` (first defined at line 6); remove one of them
+  7 |   mode: slow
+    |   ^
   help: remove one of the two keys
-1 resource in 1 file: 0 valid, 0 invalid, 1 error, 0 skipped
+
+duplicate-key.yaml:7:3: file: error: duplicate key `mode` (first defined at line 6); remove one of them
+
+1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -209,7 +290,7 @@ fn duplicate_keys_pass_without_strict() {
     check(
         &["validate", "duplicate-key.yaml"],
         None,
-        r#"1 resource in 1 file: 1 valid, 0 invalid, 0 errors, 0 skipped
+        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );
@@ -221,9 +302,13 @@ fn broken_yaml_is_located() {
     check(
         &["validate", "broken.yaml"],
         None,
-        r#"broken.yaml:6:1: error[yaml]: while parsing a flow sequence, expected ',' or ']'
+        r#"broken.yaml:6:1: error[yaml/yaml]: while parsing a flow sequence, expected ',' or ']'
   help: fix the YAML syntax at this position (indentation, quotes, brackets)
-1 resource in 1 file: 0 valid, 0 invalid, 1 error, 0 skipped
+
+broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
+
+1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -235,9 +320,13 @@ fn not_utf8_is_an_error() {
     check(
         &["validate", "not-utf8.yaml"],
         None,
-        r#"not-utf8.yaml:4:12: error[yaml]: file is not valid UTF-8
+        r#"not-utf8.yaml:4:12: error[yaml/yaml]: file is not valid UTF-8
   help: save the file as UTF-8
-1 resource in 1 file: 0 valid, 0 invalid, 1 error, 0 skipped
+
+not-utf8.yaml:4:12: file: error: file is not valid UTF-8
+
+1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -249,9 +338,18 @@ fn stdin() {
     check(
         &["validate", "--strict", "-"],
         Some("wrong-type.yaml"),
-        r#"-:6:13: error[schema]: spec.replicas: "three" is not an integer (Deployment/web)
--:19:30: error[schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer (Deployment/web)
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+        r#"-:6:13: error[schema/schema]: spec.replicas: "three" is not an integer
+  6 |   replicas: three
+    |             ^
+
+-:19:30: error[schema/schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer
+  19 |             - containerPort: "8080"
+     |                              ^
+
+-:1:1: Deployment/web: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -263,10 +361,18 @@ fn folders_are_searched_recursively() {
     check(
         &["validate", "--strict", "folder"],
         None,
-        r#"folder/nested/b.yml:5:31: error[schema]: automountServiceAccountToken: "no" is not a boolean (true or false) (ServiceAccount/b)
-folder/nested/broken.yaml:6:1: error[yaml]: while parsing a flow sequence, expected ',' or ']'
+        r#"folder/nested/b.yml:5:31: error[schema/schema]: automountServiceAccountToken: "no" is not a boolean (true or false)
+  5 | automountServiceAccountToken: "no"
+    |                               ^
+
+folder/nested/broken.yaml:6:1: error[yaml/yaml]: while parsing a flow sequence, expected ',' or ']'
   help: fix the YAML syntax at this position (indentation, quotes, brackets)
-4 resources in 4 files: 2 valid, 1 invalid, 1 error, 0 skipped
+
+folder/nested/b.yml:1:1: ServiceAccount/b: invalid
+folder/nested/broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
+
+4 resources: 2 valid, 1 invalid, 1 error, 0 skipped
+2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -278,35 +384,96 @@ fn removed_apis_are_named() {
     check(
         &["validate", "removed-api.yaml"],
         None,
-        r#"removed-api.yaml:1:13: error[removed-api]: policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25; use policy/v1 (PodDisruptionBudget/web)
+        r#"removed-api.yaml:1:13: error[removed-api/removed-api]: policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25; use policy/v1
+  1 | apiVersion: policy/v1beta1
+    |             ^
   help: change apiVersion to policy/v1 and check the fields that changed with it
-removed-api.yaml:8:13: error[removed-api]: extensions/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1 (Ingress/web)
+
+removed-api.yaml:8:13: error[removed-api/removed-api]: extensions/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1
+  8 | apiVersion: extensions/v1beta1
+    |             ^
   help: change apiVersion to networking.k8s.io/v1 and check the fields that changed with it
-removed-api.yaml:13:13: error[removed-api]: batch/v1beta1 CronJob was removed in Kubernetes 1.25; use batch/v1 (CronJob/nightly)
+
+removed-api.yaml:13:13: error[removed-api/removed-api]: batch/v1beta1 CronJob was removed in Kubernetes 1.25; use batch/v1
+  13 | apiVersion: batch/v1beta1
+     |             ^
   help: change apiVersion to batch/v1 and check the fields that changed with it
-3 resources in 1 file: 0 valid, 3 invalid, 0 errors, 0 skipped
+
+removed-api.yaml:1:1: PodDisruptionBudget/web: invalid: policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25; use policy/v1
+removed-api.yaml:8:1: Ingress/web: invalid: extensions/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1
+removed-api.yaml:13:1: CronJob/nightly: invalid: batch/v1beta1 CronJob was removed in Kubernetes 1.25; use batch/v1
+
+3 resources: 0 valid, 3 invalid, 0 errors, 0 skipped
+3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
 }
 
-/// ServiceMonitor, Canary and VirtualService (v1, v1beta1, v1alpha3) are validated.
+/// ServiceMonitor, Canary, VirtualService (v1, v1beta1, v1alpha3) and DestinationRule are validated.
 #[test]
 fn bundled_crds() {
     check(
         &["validate", "--strict", "crds"],
         None,
-        r#"crds/canary.yaml:29:11: error[schema]: spec.service.port: "eighty" is not a number (Canary/broken)
-crds/canary.yaml:31:5: error[schema]: spec.analysis: missing required field "interval" (Canary/broken)
+        r#"crds/canary.yaml:29:11: error[schema/schema]: spec.service.port: "eighty" is not a number
+  29 |     port: "eighty"
+     |           ^
+
+crds/canary.yaml:31:5: error[schema/schema]: spec.analysis: missing required field "interval"
+  31 |     threshold: 5
+     |     ^
   help: add "interval"
-crds/canary.yaml:31:5: error[schema]: spec.analysis: missing required field "iterations" (Canary/broken)
+
+crds/canary.yaml:31:5: error[schema/schema]: spec.analysis: missing required field "iterations"
+  31 |     threshold: 5
+     |     ^
   help: add "iterations"
-crds/servicemonitor.yaml:26:7: error[schema]: spec.endpoints[0].intervall: unknown field (ServiceMonitor/broken)
+
+crds/destinationrule.yaml:23:3: error[schema/schema]: spec: missing required field "host"
+  23 |   hosts: users
+     |   ^
+  help: add "host"
+
+crds/destinationrule.yaml:23:3: error[schema/schema]: spec.hosts: unknown field
+  23 |   hosts: users
+     |   ^
+  help: did you mean `host`?
+
+crds/destinationrule.yaml:25:7: error[schema/schema]: spec.subsets[0]: missing required field "name"
+  25 |     - labels:
+     |       ^
+  help: add "name"
+
+crds/destinationrule.yaml:26:16: error[schema/schema]: spec.subsets[0].labels.track: 1 is not a string
+  26 |         track: 1
+     |                ^
+
+crds/servicemonitor.yaml:26:7: error[schema/schema]: spec.endpoints[0].intervall: unknown field
+  26 |       intervall: 30s
+     |       ^
   help: did you mean `interval`?
-crds/servicemonitor.yaml:27:15: error[schema]: spec.endpoints[0].scheme: "gopher" is not one of "http", "https", "HTTP", "HTTPS" (ServiceMonitor/broken)
-crds/virtualservice.yaml:24:10: error[schema]: spec.hosts: "users" is not a list (VirtualService/legacy)
-crds/virtualservice.yaml:37:19: error[schema]: spec.http[0].route[0].weight: "ten" is not an integer (VirtualService/old)
-7 resources in 3 files: 3 valid, 4 invalid, 0 errors, 0 skipped
+
+crds/servicemonitor.yaml:27:15: error[schema/schema]: spec.endpoints[0].scheme: "gopher" is not one of "http", "https", "HTTP", "HTTPS"
+  27 |       scheme: gopher
+     |               ^
+
+crds/virtualservice.yaml:24:10: error[schema/schema]: spec.hosts: "users" is not a list
+  24 |   hosts: users
+     |          ^
+
+crds/virtualservice.yaml:37:19: error[schema/schema]: spec.http[0].route[0].weight: "ten" is not an integer
+  37 |           weight: ten
+     |                   ^
+
+crds/canary.yaml:19:1: Canary/broken: invalid
+crds/destinationrule.yaml:18:1: DestinationRule/broken: invalid
+crds/servicemonitor.yaml:16:1: ServiceMonitor/broken: invalid
+crds/virtualservice.yaml:19:1: VirtualService/legacy: invalid
+crds/virtualservice.yaml:26:1: VirtualService/old: invalid
+
+9 resources: 4 valid, 5 invalid, 0 errors, 0 skipped
+11 findings: 11 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -318,9 +485,15 @@ fn compose_typo() {
     check(
         &["validate", "--strict", "compose.yaml"],
         None,
-        r#"compose.yaml:6:5: error[schema]: services.web.enviroment: unknown field (compose)
+        r#"compose.yaml:6:5: error[schema/schema]: services.web.enviroment: unknown field
+  6 |     enviroment:
+    |     ^
   help: did you mean `environment`?
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+
+compose.yaml:1:1: compose: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -332,7 +505,7 @@ fn helm_values_valid() {
     check(
         &["validate", "--strict", "values.yaml"],
         None,
-        r#"1 resource in 1 file: 1 valid, 0 invalid, 0 errors, 0 skipped
+        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );
@@ -344,16 +517,37 @@ fn helm_values_invalid() {
     check(
         &["validate", "--strict", "values-bad.yaml"],
         None,
-        r#"values-bad.yaml:1:15: error[schema]: replicaCount: "2" is not an integer (helm-values)
-values-bad.yaml:4:15: error[schema]: image.pullPolicy: "Sometimes" is not one of "Always", "IfNotPresent", "Never" (helm-values)
-values-bad.yaml:7:10: error[schema]: resources.limits.cpu: "lots" is not a quantity (like 500m, 1, 2Gi or 128974848) (helm-values)
-values-bad.yaml:10:5: error[schema]: livenessProbe.httpGet: missing required field "port" (helm-values)
+        r#"values-bad.yaml:1:15: error[schema/schema]: replicaCount: "2" is not an integer
+  1 | replicaCount: "2"
+    |               ^
+
+values-bad.yaml:4:15: error[schema/schema]: image.pullPolicy: "Sometimes" is not one of "Always", "IfNotPresent", "Never"
+  4 |   pullPolicy: Sometimes
+    |               ^
+
+values-bad.yaml:7:10: error[schema/schema]: resources.limits.cpu: "lots" is not a quantity (like 500m, 1, 2Gi or 128974848)
+  7 |     cpu: lots
+    |          ^
+
+values-bad.yaml:10:5: error[schema/schema]: livenessProbe.httpGet: missing required field "port"
+  10 |     path: /healthz
+     |     ^
   help: add "port"
-values-bad.yaml:11:5: error[schema]: livenessProbe.httpGet.prot: unknown field (helm-values)
+
+values-bad.yaml:11:5: error[schema/schema]: livenessProbe.httpGet.prot: unknown field
+  11 |     prot: 8080
+     |     ^
   help: did you mean `port`?
-values-bad.yaml:12:1: error[schema]: replicas: unknown field (helm-values)
+
+values-bad.yaml:12:1: error[schema/schema]: replicas: unknown field
+  12 | replicas: 3
+     | ^
   help: did you mean `replicaCount`?
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+
+values-bad.yaml:1:1: helm-values: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+6 findings: 6 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -365,16 +559,37 @@ fn helm_values_by_target() {
     check(
         &["validate", "--strict", "--target", "helm-values", "-"],
         Some("values-bad.yaml"),
-        r#"-:1:15: error[schema]: replicaCount: "2" is not an integer (helm-values)
--:4:15: error[schema]: image.pullPolicy: "Sometimes" is not one of "Always", "IfNotPresent", "Never" (helm-values)
--:7:10: error[schema]: resources.limits.cpu: "lots" is not a quantity (like 500m, 1, 2Gi or 128974848) (helm-values)
--:10:5: error[schema]: livenessProbe.httpGet: missing required field "port" (helm-values)
+        r#"-:1:15: error[schema/schema]: replicaCount: "2" is not an integer
+  1 | replicaCount: "2"
+    |               ^
+
+-:4:15: error[schema/schema]: image.pullPolicy: "Sometimes" is not one of "Always", "IfNotPresent", "Never"
+  4 |   pullPolicy: Sometimes
+    |               ^
+
+-:7:10: error[schema/schema]: resources.limits.cpu: "lots" is not a quantity (like 500m, 1, 2Gi or 128974848)
+  7 |     cpu: lots
+    |          ^
+
+-:10:5: error[schema/schema]: livenessProbe.httpGet: missing required field "port"
+  10 |     path: /healthz
+     |     ^
   help: add "port"
--:11:5: error[schema]: livenessProbe.httpGet.prot: unknown field (helm-values)
+
+-:11:5: error[schema/schema]: livenessProbe.httpGet.prot: unknown field
+  11 |     prot: 8080
+     |     ^
   help: did you mean `port`?
--:12:1: error[schema]: replicas: unknown field (helm-values)
+
+-:12:1: error[schema/schema]: replicas: unknown field
+  12 | replicas: 3
+     | ^
   help: did you mean `replicaCount`?
-1 resource in 1 file: 0 valid, 1 invalid, 0 errors, 0 skipped
+
+-:1:1: helm-values: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+6 findings: 6 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -392,11 +607,22 @@ fn one_bad_file_does_not_stop_the_run() {
             "wrong-type.yaml",
         ],
         None,
-        r#"broken.yaml:6:1: error[yaml]: while parsing a flow sequence, expected ',' or ']'
+        r#"broken.yaml:6:1: error[yaml/yaml]: while parsing a flow sequence, expected ',' or ']'
   help: fix the YAML syntax at this position (indentation, quotes, brackets)
-wrong-type.yaml:6:13: error[schema]: spec.replicas: "three" is not an integer (Deployment/web)
-wrong-type.yaml:19:30: error[schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer (Deployment/web)
-4 resources in 3 files: 2 valid, 1 invalid, 1 error, 0 skipped
+
+wrong-type.yaml:6:13: error[schema/schema]: spec.replicas: "three" is not an integer
+  6 |   replicas: three
+    |             ^
+
+wrong-type.yaml:19:30: error[schema/schema]: spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer
+  19 |             - containerPort: "8080"
+     |                              ^
+
+broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
+wrong-type.yaml:1:1: Deployment/web: invalid
+
+5 resources: 3 valid, 1 invalid, 1 error, 0 skipped
+3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -409,50 +635,56 @@ fn json_output() {
         &["validate", "--output", "json", "list.yaml"],
         None,
         r#"{
+  "version": 1,
   "command": "validate",
   "summary": {
-    "files": 1,
-    "resources": 2,
-    "valid": 1,
-    "invalid": 1,
-    "errors": 0,
-    "skipped": 0
+    "resources": {
+      "total": 2,
+      "valid": 1,
+      "invalid": 1,
+      "error": 0,
+      "skipped": 0
+    },
+    "findings": {
+      "total": 1,
+      "error": 1,
+      "warning": 0,
+      "info": 0,
+      "exempted": 0
+    }
   },
   "resources": [
     {
-      "location": {
-        "file": "list.yaml",
-        "line": 4,
-        "col": 5
-      },
+      "file": "list.yaml",
+      "line": 4,
+      "column": 5,
       "object": "ConfigMap/good",
-      "status": "valid"
+      "status": "valid",
+      "reason": null
     },
     {
-      "location": {
-        "file": "list.yaml",
-        "line": 10,
-        "col": 5
-      },
+      "file": "list.yaml",
+      "line": 10,
+      "column": 5,
       "object": "ConfigMap/bad",
-      "status": "invalid"
+      "status": "invalid",
+      "reason": null
     }
   ],
   "findings": [
     {
-      "rule": {
-        "code": "schema",
-        "name": "schema"
-      },
+      "code": "schema",
+      "rule": "schema",
       "severity": "error",
       "message": "data.b: 2 is not a string",
-      "location": {
-        "file": "list.yaml",
-        "line": 15,
-        "col": 10
-      },
+      "help": null,
+      "file": "list.yaml",
+      "line": 15,
+      "column": 10,
       "pointer": "/items/1/data/b",
-      "object": "ConfigMap/bad"
+      "object": "ConfigMap/bad",
+      "spec": null,
+      "exempted": null
     }
   ]
 }
@@ -474,18 +706,62 @@ fn junit_output() {
         ],
         None,
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="shipshape validate" tests="3" failures="2" skipped="0">
-  <testsuite name="validate" tests="3" failures="2" skipped="0">
-    <testcase name="ConfigMap/good" classname="list.yaml:4:5">
+<testsuites name="shipshape validate" tests="3" failures="1" errors="1" skipped="0">
+  <testsuite name="list.yaml" tests="2" failures="1" errors="0" skipped="0">
+    <testcase name="ConfigMap/good" classname="list.yaml"/>
+    <testcase name="ConfigMap/bad" classname="list.yaml">
+      <failure message="data.b: 2 is not a string" type="invalid">list.yaml:15:10: error[schema/schema]: data.b: 2 is not a string
+</failure>
     </testcase>
-    <testcase name="ConfigMap/bad" classname="list.yaml:10:5">
-      <failure message="invalid" type="invalid">list.yaml:15:10: data.b: 2 is not a string</failure>
-    </testcase>
-    <testcase name="Widget/gadget" classname="missing-schema.yaml:1:1">
-      <failure message="no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)" type="error">missing-schema.yaml:2:7: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)</failure>
+  </testsuite>
+  <testsuite name="missing-schema.yaml" tests="1" failures="0" errors="1" skipped="0">
+    <testcase name="Widget/gadget" classname="missing-schema.yaml">
+      <error message="no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)" type="error">missing-schema.yaml:2:7: error[missing-schema/missing-schema]: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)
+  help: import the CRD with `shipshape schema import &lt;crd.yaml&gt;` and pass --schema-location, or pass --ignore-missing-schemas
+</error>
     </testcase>
   </testsuite>
 </testsuites>
+"#,
+        1,
+    );
+}
+
+/// --verbose lists valid and skipped resources too.
+#[test]
+fn verbose_lists_every_resource() {
+    check(
+        &[
+            "validate",
+            "--verbose",
+            "valid.yaml",
+            "skip.yaml",
+            "--skip",
+            "Secret",
+        ],
+        None,
+        r#"skip.yaml:1:1: Secret/creds: skipped: Secret is skipped (--skip)
+skip.yaml:7:1: ConfigMap/settings: valid
+valid.yaml:1:1: Deployment/shop/web: valid
+valid.yaml:30:1: Service/shop/web: valid
+valid.yaml:42:1: ConfigMap/shop/nulls: valid
+
+5 resources: 4 valid, 0 invalid, 0 errors, 1 skipped
+"#,
+        0,
+    );
+}
+
+/// --format github: one annotation per finding.
+#[test]
+fn github_annotations() {
+    check(
+        &["validate", "--format", "github", "wrong-type.yaml"],
+        None,
+        r#"::error file=wrong-type.yaml,line=6,col=13,title=schema schema::spec.replicas: "three" is not an integer
+::error file=wrong-type.yaml,line=19,col=30,title=schema schema::spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
     );
@@ -503,7 +779,7 @@ fn kubernetes_version() {
             "valid.yaml",
         ],
         None,
-        r#"2 resources in 1 file: 2 valid, 0 invalid, 0 errors, 0 skipped
+        r#"3 resources: 3 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );
@@ -515,7 +791,7 @@ fn seed_manifests() {
     check(
         &["validate", "--strict", "seed-manifests"],
         None,
-        r#"30 resources in 29 files: 30 valid, 0 invalid, 0 errors, 0 skipped
+        r#"30 resources: 30 valid, 0 invalid, 0 errors, 0 skipped
 "#,
         0,
     );

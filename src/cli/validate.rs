@@ -3,11 +3,13 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::cli::{EXIT_CLEAN, EXIT_FINDINGS};
-use crate::manifest::{LoadError, Location, Source};
+use crate::manifest::{LoadError, Source};
+use crate::report::emit::{Format, FormatSpec, OutputArgs};
 use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
 use crate::schema::{Options, Registry, ResourceResult, Target, codes};
 
@@ -37,9 +39,13 @@ pub struct Args {
     /// Validate every document as this target instead of detecting it.
     #[arg(long, value_enum)]
     pub target: Option<TargetArg>,
-    /// Output format.
-    #[arg(long, short = 'o', value_enum, default_value = "text")]
-    pub output: OutputFormat,
+    /// Output format on stdout (text, json, sarif, junit, github, markdown); a shorthand for
+    /// `--format FORMAT`.
+    #[arg(long, short = 'o', value_name = "FORMAT", conflicts_with = "formats")]
+    pub output: Option<Format>,
+    /// Output formats and verbosity.
+    #[command(flatten)]
+    pub report: OutputArgs,
 }
 
 /// What the documents are (`--target`).
@@ -63,17 +69,6 @@ impl From<TargetArg> for Target {
     }
 }
 
-/// Output formats of `validate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// One line per finding and a summary line.
-    Text,
-    /// The report as JSON.
-    Json,
-    /// JUnit XML: one test case per resource.
-    Junit,
-}
-
 /// One input: a file on disk or stdin.
 enum Input {
     File(PathBuf),
@@ -82,6 +77,11 @@ enum Input {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut output = args.report.clone();
+    if let Some(format) = args.output {
+        output.formats = vec![FormatSpec::stdout(format)];
+    }
+    output.check()?;
     let mut locations = args.schema_location.clone();
     let workspace = Path::new("schemas/crds");
     if workspace.is_dir() && !locations.iter().any(|l| l == workspace) {
@@ -96,28 +96,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     let inputs = collect_inputs(&args.paths)?;
     let target = args.target.map(Target::from);
-    let files = inputs.len();
-    let results: Vec<Vec<ResourceResult>> = inputs
+    let results: Vec<(Option<Arc<Source>>, Vec<ResourceResult>)> = inputs
         .into_par_iter()
         .map(|input| validate_input(&registry, input, target))
         .collect();
     let mut report = Report {
         command: "validate".into(),
+        rules: codes::rule_docs(),
         ..Report::default()
     };
-    for result in results.into_iter().flatten() {
-        report.resources.push(result.resource);
-        report.findings.extend(result.findings);
+    for (source, results) in results {
+        if let Some(source) = source {
+            if results.iter().any(|r| !r.findings.is_empty()) {
+                report.add_source(&source);
+            }
+        }
+        for result in results {
+            report.resources.push(result.resource);
+            report.findings.extend(result.findings);
+        }
     }
     report.sort();
-    let summary = Summary::of(&report, files);
-    let out = match args.output {
-        OutputFormat::Text => text(&report, &summary),
-        OutputFormat::Json => json(&report, &summary),
-        OutputFormat::Junit => junit(&report),
-    };
-    print!("{out}");
-    Ok(ExitCode::from(if summary.invalid + summary.errors > 0 {
+    output.emit(&report)?;
+    Ok(ExitCode::from(if report.fails(Severity::Error) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -128,7 +129,7 @@ fn validate_input(
     registry: &Registry,
     input: Input,
     target: Option<Target>,
-) -> Vec<ResourceResult> {
+) -> (Option<Arc<Source>>, Vec<ResourceResult>) {
     let source = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -154,8 +155,11 @@ fn validate_input(
         Input::File(path) => Source::read(&path),
     };
     match source {
-        Ok(source) => registry.validate_source(&source, target),
-        Err(e) => vec![unreadable(&e)],
+        Ok(source) => {
+            let results = registry.validate_source(&source, target);
+            (Some(source), results)
+        }
+        Err(e) => (None, vec![unreadable(&e)]),
     }
 }
 
@@ -164,7 +168,7 @@ fn unreadable(e: &LoadError) -> ResourceResult {
     ResourceResult {
         resource: Resource {
             location: location.clone(),
-            object: String::new(),
+            object: "file".into(),
             status: Status::Error,
             reason: Some(e.message.clone()),
         },
@@ -230,182 +234,4 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Counts per status.
-#[derive(Debug, Default, serde::Serialize)]
-struct Summary {
-    files: usize,
-    resources: usize,
-    valid: usize,
-    invalid: usize,
-    errors: usize,
-    skipped: usize,
-}
-
-impl Summary {
-    fn of(report: &Report, files: usize) -> Summary {
-        let mut s = Summary {
-            files,
-            resources: report.resources.len(),
-            ..Summary::default()
-        };
-        for r in &report.resources {
-            match r.status {
-                Status::Valid => s.valid += 1,
-                Status::Invalid => s.invalid += 1,
-                Status::Error => s.errors += 1,
-                Status::Skipped => s.skipped += 1,
-            }
-        }
-        s
-    }
-
-    fn line(&self) -> String {
-        format!(
-            "{} {} in {} {}: {} valid, {} invalid, {} {}, {} skipped",
-            self.resources,
-            plural(self.resources, "resource", "resources"),
-            self.files,
-            plural(self.files, "file", "files"),
-            self.valid,
-            self.invalid,
-            self.errors,
-            plural(self.errors, "error", "errors"),
-            self.skipped
-        )
-    }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
-}
-
-fn text(report: &Report, summary: &Summary) -> String {
-    let mut out = String::new();
-    for f in &report.findings {
-        let loc = f
-            .location
-            .as_ref()
-            .map(Location::to_string)
-            .unwrap_or_default();
-        let object = f
-            .object
-            .as_deref()
-            .map(|o| format!(" ({o})"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "{loc}: {}[{}]: {}{object}\n",
-            f.severity, f.rule.code, f.message
-        ));
-        if let Some(help) = &f.help {
-            out.push_str(&format!("  help: {help}\n"));
-        }
-    }
-    out.push_str(&summary.line());
-    out.push('\n');
-    out
-}
-
-fn json(report: &Report, summary: &Summary) -> String {
-    let value = serde_json::json!({
-        "command": report.command,
-        "summary": summary,
-        "resources": report.resources,
-        "findings": report.findings,
-    });
-    let mut s = serde_json::to_string_pretty(&value).expect("a report serializes");
-    s.push('\n');
-    s
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn junit(report: &Report) -> String {
-    let failures = report
-        .resources
-        .iter()
-        .filter(|r| matches!(r.status, Status::Invalid | Status::Error))
-        .count();
-    let skipped = report
-        .resources
-        .iter()
-        .filter(|r| r.status == Status::Skipped)
-        .count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"shipshape validate\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
-        report.resources.len()
-    ));
-    out.push_str(&format!(
-        "  <testsuite name=\"validate\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
-        report.resources.len()
-    ));
-    for r in &report.resources {
-        let name = if r.object.is_empty() {
-            r.location.file.clone()
-        } else {
-            r.object.clone()
-        };
-        out.push_str(&format!(
-            "    <testcase name=\"{}\" classname=\"{}\">\n",
-            xml_escape(&name),
-            xml_escape(&r.location.to_string())
-        ));
-        match r.status {
-            Status::Valid => {}
-            Status::Skipped => out.push_str(&format!(
-                "      <skipped message=\"{}\"/>\n",
-                xml_escape(r.reason.as_deref().unwrap_or("skipped"))
-            )),
-            Status::Invalid | Status::Error => {
-                let findings: Vec<&Finding> = report
-                    .findings
-                    .iter()
-                    .filter(|f| {
-                        f.location.as_ref().map(|l| &l.file) == Some(&r.location.file)
-                            && (f.object.as_deref() == Some(r.object.as_str())
-                                || (r.object.is_empty() && f.object.is_none()))
-                    })
-                    .collect();
-                let body: Vec<String> = findings
-                    .iter()
-                    .map(|f| {
-                        let loc = f
-                            .location
-                            .as_ref()
-                            .map(Location::to_string)
-                            .unwrap_or_default();
-                        format!("{loc}: {}", f.message)
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                    xml_escape(
-                        r.reason
-                            .as_deref()
-                            .unwrap_or(if r.status == Status::Invalid {
-                                "invalid"
-                            } else {
-                                "error"
-                            })
-                    ),
-                    if r.status == Status::Invalid {
-                        "invalid"
-                    } else {
-                        "error"
-                    },
-                    xml_escape(&body.join("\n"))
-                ));
-            }
-        }
-        out.push_str("    </testcase>\n");
-    }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
 }

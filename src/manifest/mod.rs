@@ -23,6 +23,10 @@ pub struct Source {
     /// The whole text.
     pub text: String,
     located: OnceLock<Result<Vec<yaml::YamlDocument>, YamlError>>,
+    /// Per document (by index): the lines it spans, `[first, end)`, recorded by [`load_with`]
+    /// so one document can be re-read with positions without re-reading the whole file.
+    doc_lines: OnceLock<Vec<(u32, u32)>>,
+    doc_located: OnceLock<Box<[OnceLock<Option<yaml::Node>>]>>,
 }
 
 impl Source {
@@ -32,6 +36,8 @@ impl Source {
             path: path.into(),
             text: text.into(),
             located: OnceLock::new(),
+            doc_lines: OnceLock::new(),
+            doc_located: OnceLock::new(),
         })
     }
 
@@ -60,6 +66,31 @@ impl Source {
             .get_or_init(|| yaml::parse_stream(&self.text))
             .as_ref()
             .map(Vec::as_slice)
+    }
+
+    /// The root node of one document, with positions. Re-reads only that document's lines
+    /// when [`load_with`] recorded them, else the whole stream (once).
+    pub fn located_document(&self, index: usize) -> Option<&yaml::Node> {
+        if let Some(Ok(docs)) = self.located.get() {
+            return docs.get(index)?.root.as_ref();
+        }
+        let per_doc = self.doc_located.get().and_then(|docs| docs.get(index));
+        let (Some(cell), Some(&(first, end))) =
+            (per_doc, self.doc_lines.get().and_then(|l| l.get(index)))
+        else {
+            return self.located().ok()?.get(index)?.root.as_ref();
+        };
+        let node = cell.get_or_init(|| {
+            let slice = line_slice(&self.text, first, end);
+            let docs = yaml::parse_stream(slice).ok()?;
+            let mut root = docs.into_iter().find_map(|d| d.root)?;
+            root.shift_lines(first - 1);
+            Some(root)
+        });
+        match node {
+            Some(node) => Some(node),
+            None => self.located().ok()?.get(index)?.root.as_ref(),
+        }
     }
 
     /// The text of one line (1-based), without its line break.
@@ -166,12 +197,9 @@ impl Document {
     }
 
     fn locate_with(&self, pointer: &str, pick: impl Fn(&yaml::Located) -> Pos) -> Location {
-        let pos = match self.source.located() {
-            Ok(docs) => match docs.get(self.index).and_then(|d| d.root.as_ref()) {
-                Some(root) => pick(&root.locate(pointer)),
-                None => self.pos,
-            },
-            Err(_) => self.pos,
+        let pos = match self.source.located_document(self.index) {
+            Some(root) => pick(&root.locate(pointer)),
+            None => self.pos,
         };
         Location {
             file: self.source.path.clone(),
@@ -228,6 +256,17 @@ pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Docu
             });
         }
     };
+    let mut lines: Vec<(u32, u32)> = Vec::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate() {
+        let end = docs.get(i + 1).map_or(u32::MAX, |next| next.first_line);
+        lines.push((d.first_line, end.max(d.first_line)));
+    }
+    let _ = source.doc_located.set(
+        std::iter::repeat_with(OnceLock::new)
+            .take(lines.len())
+            .collect(),
+    );
+    let _ = source.doc_lines.set(lines);
     Ok(docs
         .into_iter()
         .enumerate()
@@ -244,6 +283,28 @@ pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Docu
             })
         })
         .collect())
+}
+
+/// The text of lines `[first, end)` (1-based), line breaks included.
+fn line_slice(text: &str, first: u32, end: u32) -> &str {
+    let mut start = None;
+    let mut line = 1u32;
+    if first <= 1 {
+        start = Some(0);
+    }
+    for (i, b) in text.bytes().enumerate() {
+        if b != b'\n' {
+            continue;
+        }
+        line += 1;
+        if line == first {
+            start = Some(i + 1);
+        }
+        if line == end {
+            return &text[start.unwrap_or(0)..=i];
+        }
+    }
+    &text[start.unwrap_or(text.len())..]
 }
 
 /// The line and column of a byte offset in a text.
@@ -277,6 +338,68 @@ mod tests {
             docs[1].locate("/spec/missing/deeper").to_string(),
             "k.yaml:12:3"
         );
+    }
+
+    #[test]
+    fn one_document_is_located_like_the_whole_stream() {
+        let text = "# lead\napiVersion: v1\nkind: A\n---\n\n---\nbase: &b {x: 1}\nitems:\n  - <<: *b\n    y: [1, 2]\n  - 'q'\n...\n---\nz: null\nw: |\n  text\n";
+        let fast = load(&Source::new("f.yaml", text)).unwrap();
+        let whole = Source::new("f.yaml", text);
+        whole.located().unwrap();
+        let reference = load(&whole).unwrap();
+        assert_eq!(fast.len(), 3);
+        for (a, b) in fast.iter().zip(&reference) {
+            assert_eq!(a.value, b.value);
+            assert_eq!(a.pos, b.pos);
+            for pointer in [
+                "",
+                "/kind",
+                "/items/0/y/1",
+                "/items/1",
+                "/base/x",
+                "/w",
+                "/z",
+                "/nope",
+            ] {
+                assert_eq!(a.locate(pointer), b.locate(pointer), "{pointer}");
+                assert_eq!(a.locate_key(pointer), b.locate_key(pointer), "{pointer}");
+            }
+        }
+        assert_eq!(fast[1].locate("/items/0/y/1").to_string(), "f.yaml:10:12");
+        assert_eq!(fast[2].locate_key("/w").to_string(), "f.yaml:15:1");
+    }
+
+    #[test]
+    fn fast_values_match_the_positional_reader() {
+        let text = "a: 010\nb: '1'\nc: 1.5\nd: yes\ne: ~\nf: 0x1F\ng: 1e3\nh: 500m\ni: .inf\nj: -7\nk: True\nl: !!str 12\nm: \"x\"\nn: Null\no: [a, {p: q}]\n";
+        let positional = yaml::parse_stream(text).unwrap()[0]
+            .root
+            .as_ref()
+            .unwrap()
+            .to_value();
+        let fast = yaml::parse_values(text, false).unwrap()[0]
+            .value
+            .clone()
+            .unwrap();
+        assert_eq!(fast, positional);
+    }
+
+    #[test]
+    fn duplicate_keys_can_be_allowed() {
+        let src = Source::new("d.yaml", "a: 1\na: 2\n");
+        let err = load(&src).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.yaml:2:1: duplicate key `a` (first defined at line 1); remove one of them"
+        );
+        let docs = load_with(
+            &src,
+            &LoadOptions {
+                allow_duplicate_keys: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(docs[0].value, serde_json::json!({"a": 2}));
     }
 
     #[test]

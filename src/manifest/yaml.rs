@@ -210,6 +210,8 @@ pub fn parse_stream(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
 pub struct ValueDocument {
     /// Where the document's content starts (or its `---` marker when it is empty).
     pub pos: Pos,
+    /// The line of its start (its `---` marker, or its first content).
+    pub first_line: u32,
     /// The value; `None` for an empty document.
     pub value: Option<Value>,
 }
@@ -250,6 +252,7 @@ pub fn parse_values(
             Event::DocumentEnd => {
                 docs.push(ValueDocument {
                     pos: root_pos.unwrap_or(doc_pos),
+                    first_line: doc_pos.line,
                     value: current.take(),
                 });
                 continue;
@@ -264,7 +267,7 @@ pub fn parse_values(
                 }
             },
             Event::Scalar(text, style, anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref());
+                let value = resolve_scalar_owned(text, style, tag.as_deref());
                 if anchor > 0 {
                     anchors.push((anchor, value.clone()));
                 }
@@ -496,6 +499,24 @@ fn merge_keys(merged: &mut Vec<Entry>, node: Node) {
     }
 }
 
+/// [`resolve_scalar`] for a scalar the parser hands over: a string is moved, not copied, and
+/// plain text that cannot be a null, boolean or number is a string without further checks.
+fn resolve_scalar_owned(
+    text: std::borrow::Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+) -> Value {
+    let plain_string = style != ScalarStyle::Plain
+        || text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(b));
+    if tag.is_none() && plain_string {
+        return Value::String(text.into_owned());
+    }
+    resolve_scalar(&text, style, tag)
+}
+
 /// Resolves a scalar by the YAML 1.2 core schema (plain scalars only; quoted ones are strings).
 pub fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> Value {
     if let Some(tag) = tag {
@@ -577,6 +598,21 @@ fn looks_like_float(text: &str) -> bool {
 }
 
 impl Node {
+    /// Moves every position `lines` lines down (for a node read from part of a file).
+    pub fn shift_lines(&mut self, lines: u32) {
+        self.pos.line += lines;
+        match &mut self.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => items.iter_mut().for_each(|n| n.shift_lines(lines)),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    e.key_pos.line += lines;
+                    e.value.shift_lines(lines);
+                }
+            }
+        }
+    }
+
     /// Converts the node to a plain JSON value, dropping positions.
     pub fn to_value(&self) -> Value {
         match &self.kind {

@@ -27,6 +27,10 @@ const CRDS: &[(&str, &str)] = &[
         include_str!("../../schemas/crds/canaries.flagger.app.json"),
     ),
     (
+        "destinationrules.networking.istio.io.json",
+        include_str!("../../schemas/crds/destinationrules.networking.istio.io.json"),
+    ),
+    (
         "servicemonitors.monitoring.coreos.com.json",
         include_str!("../../schemas/crds/servicemonitors.monitoring.coreos.com.json"),
     ),

@@ -23,6 +23,48 @@ pub mod codes {
     pub const MISSING_SCHEMA: &str = "missing-schema";
     /// The document is neither a Kubernetes resource, a Compose file nor Helm values.
     pub const UNKNOWN_DOCUMENT: &str = "unknown-document";
+
+    use crate::report::{RuleDoc, RuleRef, Severity};
+
+    /// Documentation of every schema validation code (for SARIF and `explain`).
+    pub fn rule_docs() -> Vec<RuleDoc> {
+        let doc = |code: &str, summary: &str, doc: &str| RuleDoc {
+            rule: RuleRef {
+                code: code.into(),
+                name: code.into(),
+            },
+            summary: summary.into(),
+            doc: doc.into(),
+            severity: Severity::Error,
+        };
+        vec![
+            doc(
+                SCHEMA,
+                "The resource does not match its schema.",
+                "Checks every field against the strict schema of the resource's apiVersion and kind (Kubernetes, bundled or imported CRDs), of the Compose specification, or of the application chart's values: types, required fields, allowed values, quantities, and in strict mode unknown fields.\n\nFix the field the finding points at; for an unknown field, the help names the field that was probably meant.",
+            ),
+            doc(
+                YAML,
+                "The file is not valid YAML.",
+                "A syntax error, a duplicate key (in strict mode) or a file that is not UTF-8 stops the file from being read. The finding points at the line and column where reading failed.",
+            ),
+            doc(
+                REMOVED_API,
+                "The resource uses an API version that Kubernetes removed.",
+                "Kubernetes removed this apiVersion of the kind; the API server rejects it. Change apiVersion to the replacement the finding names and check the fields that changed with it.",
+            ),
+            doc(
+                MISSING_SCHEMA,
+                "No schema is known for the resource's apiVersion and kind.",
+                "Import the CRD that defines the kind with `shipshape schema import <crd.yaml>` and pass the folder with `--schema-location`, or skip such resources with `--ignore-missing-schemas`.",
+            ),
+            doc(
+                UNKNOWN_DOCUMENT,
+                "The document is not a Kubernetes resource, a Compose file or Helm values.",
+                "A Kubernetes resource needs apiVersion and kind; a Compose file has a top-level services map; Helm values are recognised by file name (values.yaml, values-*.yaml, *.values.yaml, *-values.yaml) or with `--target helm-values`.",
+            ),
+        ]
+    }
 }
 
 fn rule(code: &str) -> RuleRef {
@@ -100,7 +142,7 @@ impl Registry {
                 return vec![ResourceResult {
                     resource: Resource {
                         location: location.clone(),
-                        object: String::new(),
+                        object: "file".into(),
                         status: Status::Error,
                         reason: Some(e.message.clone()),
                     },
@@ -287,6 +329,15 @@ impl Registry {
                 Err(e) => return internal_error(e),
             },
         };
+        // Kubernetes reads `field: null` in a mapping as the field being absent (Helm and
+        // kubectl write such fields); Compose and Helm values give null its own meaning.
+        let stripped;
+        let value = if target == Target::Kubernetes && has_null_field(value) {
+            stripped = without_null_fields(value);
+            &stripped
+        } else {
+            value
+        };
         if validator.is_valid(value) {
             return Validation {
                 status: Status::Valid,
@@ -349,6 +400,29 @@ fn internal_error(message: String) -> Validation {
         status: Status::Error,
         reason: Some(message),
         findings: Vec::new(),
+    }
+}
+
+/// Whether any mapping in the value has a field set to null.
+fn has_null_field(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => m.values().any(|v| v.is_null() || has_null_field(v)),
+        Value::Array(items) => items.iter().any(has_null_field),
+        _ => false,
+    }
+}
+
+/// The value with null fields of mappings removed (null items of lists stay).
+fn without_null_fields(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_null_fields(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_null_fields).collect()),
+        other => other.clone(),
     }
 }
 
