@@ -176,6 +176,8 @@ const SECRETS: &[&str] = &[
     "redis-pw",
     "helm-pw",
     "helm-redis",
+    "props-pw",
+    "arg-token",
 ];
 
 const SECRET_PAIRS: [(&str, &str); 3] = [
