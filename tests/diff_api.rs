@@ -190,7 +190,7 @@ fn errors_name_the_file_and_position() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "golden/x/kubernetes.yaml:1:1: document has no `apiVersion`; expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`, or compare Compose files and Helm values by their file names"
+        "golden/x/kubernetes.yaml:1:1: document has no `apiVersion`; expected a Kubernetes object with `apiVersion` and `kind`, or compare Compose files and Helm values by their file names"
     );
 }
 

@@ -23,6 +23,8 @@ What is compared:
                                         --against to --env); `--env staging --against
                                         production` compares them in every app that has both
   shipshape diff OLD NEW                two files or two folders of manifests from anywhere
+  helm template . | shipshape diff golden.yaml -
+                                        a file against standard input
 
 Objects are matched by apiVersion group, kind, namespace and name (Compose services by name, \
 Helm values by key path), never by position; list items carrying a `name` are matched by it. \
@@ -30,8 +32,8 @@ Secret values are masked unless --show-secrets is given.
 
 Exit status: 0 no difference, 1 differences, 2 error.")]
 pub struct Args {
-    /// Two paths (old, then new): files, or folders searched recursively for *.yaml, *.yml
-    /// and *.json (Kubernetes objects matched across all files of a folder, Compose files
+    /// Two paths (old, then new): files (`-` for standard input), or folders searched
+    /// recursively for *.yaml, *.yml and *.json (Kubernetes objects matched across all files of a folder, Compose files
     /// and Helm values by relative path). Otherwise, environments of the workspace as
     /// `<app>` or `<app>/<env>` (default: all).
     #[arg(value_name = "PATH|APP[/ENV]")]
@@ -163,7 +165,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// An argument is a path when it exists or names a manifest file; anything else names
 /// environments.
 fn looks_like_path(arg: &str) -> bool {
-    Path::new(arg).exists() || [".yaml", ".yml", ".json"].iter().any(|e| arg.ends_with(e))
+    arg == "-"
+        || Path::new(arg).exists()
+        || [".yaml", ".yml", ".json"].iter().any(|e| arg.ends_with(e))
 }
 
 fn exit_code(files: &[diff::FileDiff]) -> ExitCode {

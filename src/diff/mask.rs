@@ -6,8 +6,9 @@
 //! values), but not under names that refer to a secret (`secretName`, `secretKeyRef`,
 //! `existingSecret`, `imagePullSecrets`); the `value` of a `{name, value}` item whose name
 //! looks secret (Kubernetes `env`); the `kubectl.kubernetes.io/last-applied-configuration`
-//! annotation (a copy of the object); and any string that carries credentials itself
-//! (`scheme://user:pass@host`, a PEM private key).
+//! annotation (a copy of the object); any string that carries credentials itself
+//! (`scheme://user:pass@host`, a PEM private key); and, inside other strings, the values of
+//! secret-looking assignments (`db.password=...` in a properties file, `--token=...`).
 //! A masked value prints as `<secret: 12 chars>`, and as `<secret: 12 chars, changed>` on the
 //! new side of a change, so reviewers see that it changed and its length, never the value.
 
@@ -211,6 +212,66 @@ pub fn is_secret_value(text: &str) -> bool {
     false
 }
 
+/// The secret-looking assignment on a line (`db.password=...`, `API_KEY: ...`,
+/// `--token=...`): the name, and the byte range of the value.
+fn assignment(line: &str) -> Option<(&str, usize, usize)> {
+    let at = line.find(['=', ':'])?;
+    if line[at..].starts_with(':')
+        && !line[at + 1..].starts_with([' ', '\t'])
+        && !line[at + 1..].trim().is_empty()
+    {
+        return None; // `host:port`, `scheme://`
+    }
+    let name = line[..at].trim();
+    let name = name.strip_prefix("export ").unwrap_or(name);
+    let name = name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if name.is_empty() || name.contains(char::is_whitespace) || !is_secret_name(name) {
+        return None;
+    }
+    let rest = &line[at + 1..];
+    let value = rest.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let start = at + 1 + (rest.len() - rest.trim_start().len());
+    Some((name, start, start + value.len()))
+}
+
+/// A text with the values of its secret-looking assignments masked (a properties, `.env` or
+/// INI file in a ConfigMap, a `--password=...` argument), or `None` when it has none. `old`
+/// is the other side's text for the new side of a change: a value that differs from the old
+/// side's value under the same name is marked changed.
+pub fn mask_embedded(text: &str, old: Option<&str>) -> Option<String> {
+    if !text.contains(['=', ':']) {
+        return None;
+    }
+    let old_values: std::collections::HashMap<&str, &str> = old
+        .into_iter()
+        .flat_map(str::lines)
+        .filter_map(|line| {
+            let (name, start, end) = assignment(line)?;
+            Some((name, &line[start..end]))
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    let mut any = false;
+    for line in text.split_inclusive('\n') {
+        match assignment(line) {
+            Some((name, start, end)) => {
+                let value = &line[start..end];
+                let changed = old.is_some() && old_values.get(name) != Some(&value);
+                let marker = marker(&Value::String(value.to_string()), changed);
+                out.push_str(&line[..start]);
+                out.push_str(marker.as_str().unwrap_or_default());
+                out.push_str(&line[end..]);
+                any = true;
+            }
+            None => out.push_str(line),
+        }
+    }
+    any.then_some(out)
+}
+
 /// Whether a scalar at a node of this secrecy is masked.
 pub fn is_masked_scalar(value: &Value, secrecy: Secrecy) -> bool {
     match value {
@@ -264,6 +325,13 @@ pub fn mask_one(value: &Value, secrecy: Secrecy, reveal: bool, masked: &mut bool
             *masked = true;
             marker(scalar, false)
         }
+        Value::String(text) => match mask_embedded(text, None) {
+            Some(shown) => {
+                *masked = true;
+                Value::String(shown)
+            }
+            None => Value::String(text.clone()),
+        },
         scalar => scalar.clone(),
     }
 }
@@ -322,6 +390,26 @@ mod tests {
         assert!(!is_secret_value("http://email-service:3001/api/v1"));
         assert!(!is_secret_value("https://user@example.com/x"));
         assert!(!is_secret_value("plain"));
+    }
+
+    #[test]
+    fn assignments_inside_texts_are_masked() {
+        let old = "db.host=pg\ndb.password=hunter2\nexport API_TOKEN=abc\nurl: http://x:80\n";
+        let new = "db.host=pg\ndb.password=hunter3\nexport API_TOKEN=abc\nurl: http://x:80\n";
+        assert_eq!(
+            mask_embedded(old, None).unwrap(),
+            "db.host=pg\ndb.password=<secret: 7 chars>\nexport API_TOKEN=<secret: 3 chars>\nurl: http://x:80\n"
+        );
+        assert_eq!(
+            mask_embedded(new, Some(old)).unwrap(),
+            "db.host=pg\ndb.password=<secret: 7 chars, changed>\nexport API_TOKEN=<secret: 3 chars>\nurl: http://x:80\n"
+        );
+        assert_eq!(
+            mask_embedded("--password=s3cret", None).unwrap(),
+            "--password=<secret: 6 chars>"
+        );
+        assert_eq!(mask_embedded("host: db\nport: 5432\n", None), None);
+        assert_eq!(mask_embedded("secretName: tls", None), None);
     }
 
     #[test]

@@ -10,8 +10,12 @@
 //! on both sides are paired as renames ([`rename`]) when their names differ only in a
 //! hash-like suffix or their content is nearly the same. Secret values are masked while the
 //! diff is built ([`mask`]), so no format can print one unless `show_secrets` is set.
-//! The result, a list of [`FileDiff`], is printed by [`format`] as human text, a unified
+//! The result, a list of [`FileDiff`], is printed by [`format`](mod@format) as human text, a unified
 //! patch, Markdown for a pull request comment, or JSON.
+//!
+//! What is compared: one file's two texts ([`compare_texts`], what `check` does per golden
+//! file), two files or folders ([`paths`]), or a workspace's environments rendered fresh,
+//! against `golden/` or against each other ([`workspace`]).
 
 pub mod format;
 pub mod mask;
