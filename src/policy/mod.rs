@@ -312,7 +312,9 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
             let mut hits = Hits::default();
             rule.check(&set, &mut hits);
             let meta = rule.meta();
-            hits.into_inner().into_iter().map(move |hit| (meta, severity, hit))
+            hits.into_inner()
+                .into_iter()
+                .map(move |hit| (meta, severity, hit))
         })
         .collect();
     let mut findings: Vec<Finding> = hits
