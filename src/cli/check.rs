@@ -3,7 +3,6 @@
 //! findings. Exit 0 clean, 1 drift, invalid resources or findings, 2 spec, template or usage
 //! errors. Nothing is written.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,8 +14,10 @@ use crate::config::Config;
 use crate::diff;
 use crate::golden::{self, Drift, RenderedText};
 use crate::manifest::{self, Location, Source};
-use crate::policy::exemption::{Date, ExemptionEntry};
-use crate::policy::{self, LintContext};
+use crate::policy;
+use crate::policy::environment::environment_context;
+use crate::policy::exemption::Date;
+use crate::policy::profile::Profile;
 use crate::render::{RenderedFile, Renderer};
 use crate::report::{self, Finding, OutputArgs, Report, RuleRef, Severity};
 use crate::schema::{self, Registry};
@@ -94,34 +95,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         strict: true,
         ..Default::default()
     })?;
-    let cli_layer = crate::policy::profile::Profile {
+    let cli_layer = Profile {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.map(severity_of),
         ..Default::default()
     };
-    // Resolve every environment's selection up front, so a bad selector is one usage error.
-    let mut selections = Vec::with_capacity(ids.len());
+    // A bad selector on the command line or in shipshape.yaml is one usage error, up front.
     for id in &ids {
-        selections.push(
-            config
-                .selection(Some(&id.env), &[&cli_layer])
-                .context("invalid rule selection")?,
-        );
+        config
+            .selection(Some(&id.env), &[&cli_layer])
+            .context("invalid rule selection")?;
     }
     let today = Date::today();
     let outcomes: Vec<Outcome> = ids
         .par_iter()
-        .zip(selections)
-        .map(|(id, selection)| {
-            let mut cx = LintContext::new(today);
-            cx.environment = Some(id.env.clone());
-            cx.selection = selection;
-            cx.exemptions = config.exemption_entries();
-            cx.complete = true;
-            check_environment(&ws, &renderer, &registry, id, cx)
-        })
+        .map(|id| check_environment(&ws, &renderer, &registry, id, &config, &cli_layer, today))
         .collect();
 
     let text_to_stdout = args
@@ -196,9 +186,10 @@ fn check_environment(
     renderer: &Renderer,
     registry: &Registry,
     id: &EnvId,
-    mut cx: LintContext,
+    config: &Config,
+    cli_layer: &Profile,
+    today: Date,
 ) -> Outcome {
-    let fail_on = cx.selection.fail_on;
     let mut outcome = Outcome {
         fails: false,
         error: None,
@@ -213,6 +204,14 @@ fn check_environment(
             return outcome;
         }
     };
+    let cx = match environment_context(config, &env, &[cli_layer], today) {
+        Ok(cx) => cx,
+        Err(e) => {
+            outcome.error = Some(format!("environment {id}: {e}"));
+            return outcome;
+        }
+    };
+    let fail_on = cx.selection.fail_on;
     let rendered = match renderer.render(&env) {
         Ok(r) => r,
         Err(e) => {
@@ -270,8 +269,6 @@ fn check_environment(
     for d in &drift {
         report.findings.push(drift_finding(d, id));
     }
-    cx.exemptions.extend(spec_exemptions(&env));
-    cx.external = external_names(&env);
     let mut findings = policy::lint(&lint_docs, &cx);
     for f in &mut findings {
         if let Some(key) = f.spec_hint.take() {
@@ -301,37 +298,6 @@ fn resource_name(doc: &manifest::Document, target: Target) -> String {
         Target::Helm => "HelmValues".into(),
         Target::Compose => "Compose".into(),
     }
-}
-
-/// Exemptions from the spec's `allow:` list, each naming where it was declared.
-fn spec_exemptions(env: &Environment) -> Vec<ExemptionEntry> {
-    env.spec
-        .allow
-        .iter()
-        .enumerate()
-        .map(|(i, allow)| ExemptionEntry {
-            allow: allow.clone(),
-            origin: env
-                .layered
-                .origin(&format!("/allow/{i}"))
-                .map_or_else(|| format!("allow[{i}]"), |o| o.key_location().to_string()),
-        })
-        .collect()
-}
-
-/// ConfigMaps and Secrets that the spec says exist outside the rendered set.
-fn external_names(env: &Environment) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = env
-        .spec
-        .secrets
-        .iter()
-        .map(|s| s.secret_name.clone())
-        .collect();
-    names.extend(env.spec.image.pull_secrets.iter().cloned());
-    if let Some(tls) = env.spec.ingress.as_ref().and_then(|i| i.tls.as_ref()) {
-        names.insert(tls.secret_name.clone());
-    }
-    names
 }
 
 /// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".

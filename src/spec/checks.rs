@@ -106,15 +106,6 @@ pub fn check_values(value: &Value, report: &mut Report<'_>) {
 
 /// Checks that tie fields together.
 pub fn check_spec(spec: &Spec, report: &mut Report<'_>) {
-    for (i, allow) in spec.allow.iter().enumerate() {
-        for problem in allow.problems() {
-            report(
-                &format!("/allow/{i}/{}", problem.field),
-                problem.message,
-                None,
-            );
-        }
-    }
     if spec.image.tag.is_none() && spec.image.digest.is_none() {
         report(
             "/image",
