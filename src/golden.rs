@@ -3,7 +3,7 @@
 //! the fresh render over it, atomically.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::spec::EnvId;
 
@@ -104,25 +104,4 @@ pub fn compare<R: RenderedText>(
     Ok(drift)
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. A
-/// reader sees the old file or the new one, never half of either.
-pub fn write_atomic(path: &Path, text: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use crate::fsutil::write_atomic_creating_dirs as write_atomic;

@@ -10,11 +10,13 @@
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod fsutil;
 pub mod golden;
 pub mod manifest;
 pub mod policy;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod secrets;
 pub mod spec;
 pub mod workspace;

@@ -299,20 +299,7 @@ pub fn emit(files: &[diff::FileDiff], specs: &[FormatSpec], color: bool) -> anyh
     Ok(())
 }
 
-/// Writes a file through a temporary file in the same folder and a rename, so an
-/// interrupted run leaves the old file or the new one, never half of it.
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".tmp-{}", std::process::id()));
-    let temp = path.with_file_name(temp_name);
-    let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
-    if let Err(err) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(err).with_context(|| format!("{}: cannot write output", path.display()));
-    }
-    Ok(())
+    crate::fsutil::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("{}: cannot write output", path.display()))
 }

@@ -4,7 +4,6 @@
 //! does anything get written, each file through a temporary file renamed into place, so a
 //! reader sees the old file or the new one, never half of one.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -72,25 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 
-/// Writes `text` to a temporary file next to `path`, then renames it over `path`: readers
-/// and an interrupted run see the old file or the new one, never part of one. (No fsync:
-/// rendered files are reproducible, and syncing each one costs more than rendering it.)
+/// Writes one rendered file atomically (see [`crate::fsutil::write_atomic`]).
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::fsutil::write_atomic_creating_dirs(path, text.as_bytes())
 }

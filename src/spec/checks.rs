@@ -5,58 +5,18 @@ use serde_json::Value;
 
 use super::model::Spec;
 use super::types::IntOrString;
-
-/// Words that mark a key as holding a secret.
-const SECRET_WORDS: [&str; 9] = [
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "CREDENTIAL",
-    "ACCESS_KEY",
-];
-
-/// Whether a key's name says it holds a secret (`DB_PASSWORD`, `jwtSecret`, `API_TOKEN`).
-pub fn is_secret_name(key: &str) -> bool {
-    let upper = key.to_uppercase().replace(['-', '.'], "_");
-    let camel_split: String = key
-        .chars()
-        .flat_map(|c| {
-            if c.is_uppercase() {
-                vec!['_', c]
-            } else {
-                vec![c.to_ascii_uppercase()]
-            }
-        })
-        .collect();
-    SECRET_WORDS
-        .iter()
-        .any(|w| upper.contains(w) || camel_split.contains(w))
-}
-
-/// Whether a value embeds credentials (`scheme://user:password@host`).
-pub fn has_url_credentials(value: &str) -> bool {
-    let Some((_, rest)) = value.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    match authority.rsplit_once('@') {
-        Some((userinfo, _)) => userinfo.contains(':') && !userinfo.ends_with(':'),
-        None => false,
-    }
-}
+use crate::secrets::{is_secret_name, url_with_password};
 
 /// Whether a value is a switch or a number (`CORS_ALLOW_CREDENTIALS: "true"`,
 /// `TOKEN_TTL_SECONDS: "3600"`): a setting about a secret, not a secret.
 fn is_setting_value(text: &str) -> bool {
     let t = text.trim();
     t.is_empty()
-        || ["true", "false", "yes", "no", "on", "off", "enabled", "disabled"]
-            .iter()
-            .any(|w| t.eq_ignore_ascii_case(w))
+        || [
+            "true", "false", "yes", "no", "on", "off", "enabled", "disabled",
+        ]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w))
         || t.parse::<f64>().is_ok()
 }
 
@@ -102,7 +62,7 @@ pub fn check_values(value: &Value, report: &mut Report<'_>) {
                             .into(),
                     ),
                 );
-            } else if has_url_credentials(text) {
+            } else if url_with_password(text) {
                 report(
                     &child,
                     format!(
@@ -280,22 +240,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_names() {
-        for k in [
-            "DB_PASSWORD",
-            "JWT_SECRET",
-            "apiToken",
-            "OPENAI_API_KEY",
-            "jwtSecret",
-        ] {
-            assert!(is_secret_name(k), "{k}");
-        }
-        assert!(!is_secret_name("LOG_LEVEL"));
-        assert!(!is_secret_name("PORT"));
-        assert!(!is_secret_name("KEYCLOAK_URL"));
-    }
-
-    #[test]
     fn settings_about_secrets_are_not_secrets() {
         let value = serde_json::json!({"config": {"data": {
             "CORS_ALLOW_CREDENTIALS": "true",
@@ -305,13 +249,5 @@ mod tests {
         let mut hits = Vec::new();
         check_values(&value, &mut |pointer, _, _| hits.push(pointer.to_string()));
         assert_eq!(hits, ["/config/data/JWT_SECRET"]);
-    }
-
-    #[test]
-    fn url_credentials() {
-        assert!(has_url_credentials("postgresql://user:pass@db:5432/x"));
-        assert!(has_url_credentials("redis://:password@redis:6379"));
-        assert!(!has_url_credentials("redis://redis:6379/0"));
-        assert!(!has_url_credentials("http://user@host"));
     }
 }

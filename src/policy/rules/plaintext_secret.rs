@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::{all_containers, container_label};
 use crate::policy::model::compose_environment;
 use crate::policy::{Hits, ObjectSet, Rule, RuleMeta, declare_rule};
+use crate::secrets::{is_reference, is_secret_name as secret_name, url_with_password};
 
 declare_rule! {
     /// Secret values must not be written in manifests.
@@ -46,47 +47,6 @@ declare_rule! {
         targets: [Kubernetes, Compose],
         enabled_by_default: true,
     }
-}
-
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-];
-
-/// Whether an environment variable name looks like it holds a secret.
-pub(crate) fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let reference = ["_FILE", "_PATH", "_NAME", "_REF"]
-        .iter()
-        .any(|s| upper.ends_with(s));
-    !reference && SECRET_WORDS.iter().any(|w| upper.contains(w))
-}
-
-/// Whether a value holds a URL with a password (`scheme://user:pass@host`).
-pub(crate) fn url_with_password(value: &str) -> bool {
-    let Some((_, rest)) = value.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    match authority.rsplit_once('@') {
-        Some((userinfo, _)) => userinfo
-            .split_once(':')
-            .is_some_and(|(_, pass)| !pass.is_empty() && !is_reference(pass)),
-        None => false,
-    }
-}
-
-/// Whether a value is a reference to somewhere else (`${VAR}`, `$(VAR)`), not a literal.
-fn is_reference(value: &str) -> bool {
-    let v = value.trim();
-    (v.starts_with("${") && v.ends_with('}')) || (v.starts_with("$(") && v.ends_with(')'))
 }
 
 fn literal_secret(name: &str, value: &str) -> Option<&'static str> {
