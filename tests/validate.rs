@@ -844,7 +844,7 @@ fn unknown_kubernetes_version_is_a_usage_error() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        r#"error: no schemas for Kubernetes 1.20; embedded versions: 1.33, 1.34, 1.35, 1.37
+        r#"error: no schemas for Kubernetes 1.20; embedded versions: 1.33, 1.34, 1.35, 1.36, 1.37
 "#
     );
     assert_eq!(code, 2);

@@ -22,6 +22,7 @@ const KUBERNETES: &[(u32, &str)] = &[
     (33, include_str!("../../schemas/kubernetes/v1.33.json")),
     (34, include_str!("../../schemas/kubernetes/v1.34.json")),
     (35, include_str!("../../schemas/kubernetes/v1.35.json")),
+    (36, include_str!("../../schemas/kubernetes/v1.36.json")),
     (37, include_str!("../../schemas/kubernetes/v1.37.json")),
 ];
 
