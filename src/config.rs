@@ -177,8 +177,7 @@ impl Config {
         config.exemption_origins = (0..config.exemptions.len())
             .map(|i| {
                 format!(
-                    "{} exemptions[{i}] at {}",
-                    FILE_NAME,
+                    "exemptions[{i}] at {}",
                     doc.locate(&format!("/exemptions/{i}"))
                 )
             })
@@ -219,7 +218,7 @@ impl Config {
                     .exemption_origins
                     .get(i)
                     .cloned()
-                    .unwrap_or_else(|| format!("{FILE_NAME} exemptions[{i}]")),
+                    .unwrap_or_else(|| format!("exemptions[{i}] of {FILE_NAME}")),
             })
             .collect()
     }
@@ -290,7 +289,7 @@ mod tests {
         assert_eq!(sel.fail_on, Severity::Warning);
         assert_eq!(
             c.exemption_entries()[0].origin,
-            "shipshape.yaml exemptions[0] at shipshape.yaml:11:5"
+            "exemptions[0] at shipshape.yaml:11:5"
         );
     }
 

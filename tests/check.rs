@@ -95,11 +95,13 @@ fn an_image_change_is_drift_until_accepted() {
         "{text}"
     );
     assert!(
-        text.contains("-        image: ghcr.io/materi/api:v1.0.0"),
+        text.contains("drift: golden/materi-api/production/kubernetes.yaml: golden file differs"),
         "{text}"
     );
     assert!(
-        text.contains("+        image: ghcr.io/materi/api:v1.1.0"),
+        text.contains(
+            "    ~ spec.template.spec.containers[api].image: ghcr.io/materi/api:v1.0.0 -> ghcr.io/materi/api:v1.1.0"
+        ),
         "{text}"
     );
 

@@ -176,6 +176,8 @@ const SECRETS: &[&str] = &[
     "redis-pw",
     "helm-pw",
     "helm-redis",
+    "props-pw",
+    "arg-token",
 ];
 
 const SECRET_PAIRS: [(&str, &str); 3] = [
@@ -333,7 +335,7 @@ fn input_errors_exit_2_with_a_location() {
         (
             "errors/no-kind.yaml",
             format!(
-                "error: {D}/errors/no-kind.yaml:6:1: document has no `kind`; expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`\n"
+                "error: {D}/errors/no-kind.yaml:6:1: document has no `kind`; expected a Kubernetes object with `apiVersion` and `kind`\n"
             ),
         ),
         (
@@ -375,7 +377,10 @@ fn input_errors_exit_2_with_a_location() {
 fn usage_errors_exit_2() {
     let run = shipshape(&["diff", "only-one.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("2 values required"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: give two paths to compare, the old and the new file or folder (got 1)\n"
+    );
     let run = diff("change/old.yaml", "change/new.yaml", &["--format", "xml"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -411,4 +416,137 @@ fn init_container_order_is_reported_and_other_order_is_not() {
         )
     );
     assert_eq!(run.code, 1);
+}
+
+#[test]
+fn nearly_equal_objects_under_another_name_are_a_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    let deployment = |name: &str, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: shop\n  template:\n    metadata:\n      labels:\n        app: shop\n    spec:\n      containers:\n      - name: app\n        image: {image}\n        ports:\n        - containerPort: 8080\n        resources:\n          requests:\n            cpu: 100m\n            memory: 128Mi\n"
+        )
+    };
+    std::fs::write(&old, deployment("web", "shop/web:1.4.0")).unwrap();
+    std::fs::write(&new, deployment("storefront", "shop/web:1.5.0")).unwrap();
+    let run = shipshape(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{} -> {}\n  ~ Deployment shop/storefront (renamed from web)\n    ~ spec.template.spec.containers[app].image: shop/web:1.4.0 -> shop/web:1.5.0\n\nSummary: 1 renamed (Deployment: 1 renamed)\n",
+            old.display(),
+            new.display()
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn ignore_namespace_matches_objects_across_namespaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.yaml");
+    let text = std::fs::read_to_string(format!(
+        "{}/{D}/reorder/old.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("namespace: shop", "namespace: shop-staging");
+    std::fs::write(&new, text).unwrap();
+    let old = format!("{D}/reorder/old.yaml");
+    let run = shipshape(&["diff", &old, new.to_str().unwrap(), "--ignore-namespace"]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{old} -> {}\n  ~ Deployment shop-staging/web\n    ~ metadata.namespace: shop -> shop-staging\n  ~ Service shop-staging/web\n    ~ metadata.namespace: shop -> shop-staging\n\nSummary: 2 changed (Deployment: 1 changed; Service: 1 changed)\n",
+            new.display()
+        )
+    );
+    assert_eq!(run.code, 1);
+    let run = shipshape(&["diff", &old, new.to_str().unwrap(), "-f", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["summary"]["total"],
+        serde_json::json!({"added": 2, "removed": 2, "changed": 0, "renamed": 0})
+    );
+}
+
+#[test]
+fn the_new_side_can_come_from_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["diff", &format!("{D}/change/old.yaml"), "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(expected("change/new.yaml").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let from_file = expected("change/expected.txt");
+    let from_stdin = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        from_stdin,
+        from_file.replacen(
+            &format!("{D}/change/old.yaml -> {D}/change/new.yaml"),
+            &format!("{D}/change/old.yaml -> -"),
+            1
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    let run = shipshape(&["diff", "-", "-"]);
+    assert_eq!(
+        run.stderr,
+        "error: -: standard input can be one side only; name a file for the other\n"
+    );
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn markdown_stays_within_a_pull_request_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |i: usize, v: &str| {
+        let data: String = (0..20)
+            .map(|j| format!("  key{j}: value-{v}-{j}\n"))
+            .collect();
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i:04}\n  namespace: shop\ndata:\n{data}"
+        )
+    };
+    let stream = |v: &str| {
+        (0..200)
+            .map(|i| config(i, v))
+            .collect::<Vec<_>>()
+            .join("---\n")
+    };
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    std::fs::write(&old, stream("a")).unwrap();
+    std::fs::write(&new, stream("b")).unwrap();
+    let run = shipshape(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "-f",
+        "markdown",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.len() <= 65_536, "{} chars", run.stdout.len());
+    assert!(run.stdout.contains("| `ConfigMap` | 0 | 0 | 200 | 0 |\n"));
+    let shown = run.stdout.matches("<details>").count();
+    assert!(shown > 0 && shown < 200);
+    assert!(
+        run.stdout.ends_with(&format!(
+            "</details>\n\n_{} more objects are not shown: a pull request comment holds 65,536 characters. `shipshape diff` prints every change, and `--format json` lists them for tools._\n",
+            200 - shown
+        )),
+        "{}",
+        &run.stdout[run.stdout.len() - 300..]
+    );
 }

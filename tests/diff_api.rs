@@ -170,8 +170,8 @@ fn compose_environment_lists_and_maps_are_the_same() {
     let file = diff::compare_texts(
         "compose.yaml",
         Target::Compose,
-        Some("services:\n  api:\n    environment:\n      - A=1\n      - B=2\n"),
-        Some("services:\n  api:\n    environment:\n      B: \"2\"\n      A: \"1\"\n"),
+        Some("services:\n  api:\n    environment:\n      - A=1\n      - B=2\n      - C=true\n"),
+        Some("services:\n  api:\n    environment:\n      B: \"2\"\n      A: 1\n      C: true\n"),
         &Options::default(),
     )
     .unwrap();
@@ -190,7 +190,7 @@ fn errors_name_the_file_and_position() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "golden/x/kubernetes.yaml:1:1: document has no `apiVersion`; expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`, or compare Compose files and Helm values by their file names"
+        "golden/x/kubernetes.yaml:1:1: document has no `apiVersion`; expected a Kubernetes object with `apiVersion` and `kind`, or compare Compose files and Helm values by their file names"
     );
 }
 
@@ -208,4 +208,53 @@ fn kubernetes_lists_are_expanded() {
     .unwrap();
     assert_eq!(file.objects.len(), 1);
     assert_eq!(file.objects[0].fields[0].path, "data.x");
+}
+
+#[test]
+fn drift_found_by_check_becomes_object_diffs() {
+    use shipshape::golden::Drift;
+    let drift = [
+        Drift::Changed {
+            path: "shop/production/kubernetes.yaml".into(),
+            golden: GOLDEN.into(),
+            rendered: RENDERED.into(),
+        },
+        Drift::Missing {
+            path: "shop/production/values.yaml".into(),
+            rendered: "replicaCount: 2\n".into(),
+        },
+        Drift::Stale {
+            path: "shop/production/compose.yaml".into(),
+            golden: "services:\n  web:\n    image: shop/web:1.4.0\n".into(),
+        },
+        Drift::Changed {
+            path: "shop/staging/kubernetes.yaml".into(),
+            golden: format!("# only a comment differs\n{GOLDEN}"),
+            rendered: GOLDEN.into(),
+        },
+    ];
+    let files = diff::workspace::drift_diffs(&drift, &Options::default()).unwrap();
+    assert_eq!(
+        diff::render(&files, Format::Human, &FormatOptions::default()),
+        "shop/production/compose.yaml
+  - service web (removed)
+    - image: shop/web:1.4.0
+
+shop/production/kubernetes.yaml
+  ~ Deployment shop/web
+    ~ spec.template.spec.containers[web].image: shop/web:1.4.0 -> shop/web:1.5.0
+    ~ spec.template.spec.containers[web].env[API_TOKEN].value: <secret: 12 chars> -> <secret: 14 chars, changed>
+
+shop/production/values.yaml
+  + values (added)
+    + replicaCount: 2
+
+Summary: 1 added, 1 removed, 1 changed (Deployment: 1 changed; service: 1 removed; values: 1 added)
+"
+    );
+    assert_eq!(
+        files[0].old_path.as_deref(),
+        Some("golden/shop/production/compose.yaml")
+    );
+    assert_eq!(files[0].new_path, None);
 }

@@ -47,21 +47,17 @@ fn findings_print_with_line_caret_and_help_and_fail_the_run() {
     let run = shipshape(&["lint", &fixture("web.yaml")]);
     assert_eq!(
         run.stdout,
-        "tests/fixtures/policy/cli/web.yaml
-  19:11: warning[SS103 read-only-root-fs] container `web` has a writable root filesystem: `readOnlyRootFilesystem` is not set
-       |
-    19 |         - name: web
-       |           ^
-    = object: Deployment/shop/web
-    = help: set `securityContext.readOnlyRootFilesystem: true` and mount an emptyDir where the program writes
-  20:18: error[SS501 image-tag-pinned] image `example/web:latest` uses the `latest` tag (container `web`)
-       |
-    20 |           image: example/web:latest
-       |                  ^
-    = object: Deployment/shop/web
-    = help: pin a version tag (e.g. `:1.8.3`) or a digest (`@sha256:...`)
+        "tests/fixtures/policy/cli/web.yaml:19:11: warning[SS103/read-only-root-fs]: container `web` has a writable root filesystem: `readOnlyRootFilesystem` is not set
+  19 |         - name: web
+     |           ^
+  help: set `securityContext.readOnlyRootFilesystem: true` and mount an emptyDir where the program writes
 
-2 findings: 1 error, 1 warning, 0 info; 0 exempted
+tests/fixtures/policy/cli/web.yaml:20:18: error[SS501/image-tag-pinned]: image `example/web:latest` uses the `latest` tag (container `web`)
+  20 |           image: example/web:latest
+     |                  ^
+  help: pin a version tag (e.g. `:1.8.3`) or a digest (`@sha256:...`)
+
+2 findings: 1 error, 1 warning, 0 infos (0 exempted)
 "
     );
     assert_eq!(run.stderr, "");
@@ -73,7 +69,7 @@ fn clean_manifests_exit_zero() {
     let run = shipshape(&["lint", &fixture("clean.yaml")]);
     assert_eq!(
         run.stdout,
-        "0 findings: 0 errors, 0 warnings, 0 info; 0 exempted\n"
+        "0 findings: 0 errors, 0 warnings, 0 infos (0 exempted)\n"
     );
     assert_eq!(run.code, 0);
 }
@@ -83,7 +79,7 @@ fn warnings_fail_only_with_fail_on_warning() {
     let run = shipshape(&["lint", "--ignore", "image-tag-pinned", &fixture("web.yaml")]);
     assert!(
         run.stdout
-            .ends_with("1 finding: 0 errors, 1 warning, 0 info; 0 exempted\n"),
+            .ends_with("1 finding: 0 errors, 1 warning, 0 infos (0 exempted)\n"),
         "{}",
         run.stdout
     );
@@ -102,7 +98,11 @@ fn warnings_fail_only_with_fail_on_warning() {
 #[test]
 fn select_runs_only_the_named_rules() {
     let run = shipshape(&["lint", "--select", "SS1", &fixture("web.yaml")]);
-    assert!(run.stdout.contains("SS103 read-only-root-fs"));
+    assert!(
+        run.stdout.contains("[SS103/read-only-root-fs]"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("SS501"));
     assert_eq!(run.code, 0);
     let run = shipshape(&[
@@ -111,7 +111,11 @@ fn select_runs_only_the_named_rules() {
         "image-digest",
         &fixture("clean.yaml"),
     ]);
-    assert!(run.stdout.contains("warning[SS502 image-digest] image `example/web:1.2.0` of container `web` is not pinned by digest"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("tests/fixtures/policy/cli/clean.yaml:20:18: warning[SS502/image-digest]: image `example/web:1.2.0` of container `web` is not pinned by digest\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -133,7 +137,7 @@ fn stdin_is_linted_as_dash() {
     let run = shipshape_with_stdin(&["lint", "--select", "image-tag-pinned", "-"], Some(&text));
     assert!(
         run.stdout
-            .starts_with("-\n  20:18: error[SS501 image-tag-pinned]"),
+            .starts_with("-:20:18: error[SS501/image-tag-pinned]: "),
         "{}",
         run.stdout
     );
@@ -151,22 +155,17 @@ fn unparseable_files_are_reported_and_the_rest_still_linted() {
     ]);
     assert_eq!(
         run.stdout,
-        "tests/fixtures/policy/cli/broken.yaml
-  5:3: error[yaml invalid-yaml] duplicate key `name` (first defined at line 4); remove one of them
-      |
-    5 |   name: twice
-      |   ^
-    = help: fix the file so that it parses; the other files were linted
+        "tests/fixtures/policy/cli/broken.yaml:5:3: error[yaml/invalid-yaml]: duplicate key `name` (first defined at line 4); remove one of them
+  5 |   name: twice
+    |   ^
+  help: fix the file so that it parses; the other files were linted
 
-tests/fixtures/policy/cli/web.yaml
-  20:18: error[SS501 image-tag-pinned] image `example/web:latest` uses the `latest` tag (container `web`)
-       |
-    20 |           image: example/web:latest
-       |                  ^
-    = object: Deployment/shop/web
-    = help: pin a version tag (e.g. `:1.8.3`) or a digest (`@sha256:...`)
+tests/fixtures/policy/cli/web.yaml:20:18: error[SS501/image-tag-pinned]: image `example/web:latest` uses the `latest` tag (container `web`)
+  20 |           image: example/web:latest
+     |                  ^
+  help: pin a version tag (e.g. `:1.8.3`) or a digest (`@sha256:...`)
 
-2 findings: 2 errors, 0 warnings, 0 info; 0 exempted
+2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "
     );
     assert_eq!(run.code, 2);
@@ -186,19 +185,21 @@ fn missing_paths_are_input_errors() {
 fn exemptions_from_annotations_apply_expire_and_need_a_reason() {
     let run = shipshape(&["lint", &fixture("exemptions.yaml")]);
     let out = &run.stdout;
+    let file = "tests/fixtures/policy/cli/exemptions.yaml";
     // Active until 2099: listed as exempted, with its reason and where it was declared.
-    assert!(out.contains("  17:14: exempted[SS501 image-tag-pinned] image `vendor/agent:latest` uses the `latest` tag (container `agent`)\n"), "{out}");
-    assert!(out.contains("    = exempted: the vendor only publishes latest (until 2099-12-31), by annotation shipshape.dev/allow at tests/fixtures/policy/cli/exemptions.yaml:7:5\n"), "{out}");
+    assert!(out.contains(&format!("exempted (1):\n{file}:17:14: error[SS501/image-tag-pinned]: image `vendor/agent:latest` uses the `latest` tag (container `agent`)\n  exempted: the vendor only publishes latest (until 2099-12-31) [annotation shipshape.dev/allow at {file}:7:5]\n")), "{out}");
     // Expired in 2020: the finding fires again and says so.
-    assert!(out.contains("  16:7: warning[SS103 read-only-root-fs] container `agent` has a writable root filesystem: `readOnlyRootFilesystem` is not set (the exemption \"writes its state next to the binary\" expired on 2020-01-31)\n"), "{out}");
+    assert!(out.contains(&format!("{file}:16:7: warning[SS103/read-only-root-fs]: container `agent` has a writable root filesystem: `readOnlyRootFilesystem` is not set (the exemption \"writes its state next to the binary\" expired on 2020-01-31)\n")), "{out}");
     // No reason: an error of its own, and the finding it meant to accept still fires.
-    assert!(out.contains("  37:26: error[SS001 invalid-exemption] shipshape.dev/allow: the exemption of `drop-all-capabilities` has no reason: every exemption must say why the finding is acceptable\n"), "{out}");
+    assert!(out.contains(&format!("{file}:37:26: error[SS001/invalid-exemption]: shipshape.dev/allow: the exemption of `drop-all-capabilities` has no reason: every exemption must say why the finding is acceptable\n")), "{out}");
     assert!(
-        out.contains("  44:7: warning[SS104 drop-all-capabilities]"),
+        out.contains(&format!(
+            "{file}:44:7: warning[SS104/drop-all-capabilities]: "
+        )),
         "{out}"
     );
     assert!(
-        out.ends_with("3 findings: 1 error, 2 warnings, 0 info; 1 exempted\n"),
+        out.ends_with("4 findings: 1 error, 2 warnings, 0 infos (1 exempted)\n"),
         "{out}"
     );
     assert_eq!(run.code, 1);
@@ -215,10 +216,10 @@ fn config_exemptions_match_kind_namespace_and_name_globs() {
         &fixture("exemptions.yaml"),
     ]);
     let out = &run.stdout;
-    assert!(out.contains("  44:7: exempted[SS104 drop-all-capabilities] container `tool` does not drop all capabilities\n"), "{out}");
-    assert!(out.contains("    = exempted: third-party image, capabilities managed upstream, by shipshape.yaml exemptions[0] at tests/fixtures/policy/cli/profiles.shipshape.yaml:9:5\n"), "{out}");
+    let file = "tests/fixtures/policy/cli/exemptions.yaml";
+    assert!(out.contains(&format!("{file}:44:7: warning[SS104/drop-all-capabilities]: container `tool` does not drop all capabilities\n  exempted: third-party image, capabilities managed upstream [exemptions[0] at tests/fixtures/policy/cli/profiles.shipshape.yaml:9:5]\n")), "{out}");
     assert!(
-        out.ends_with("1 finding: 0 errors, 1 warning, 0 info; 2 exempted\n"),
+        out.ends_with("3 findings: 0 errors, 1 warning, 0 infos (2 exempted)\n"),
         "{out}"
     );
     assert_eq!(run.code, 0);
@@ -237,7 +238,7 @@ fn environment_profiles_change_severities() {
     ]);
     assert!(
         dev.stdout
-            .contains("  20:18: warning[SS501 image-tag-pinned]"),
+            .contains("web.yaml:20:18: warning[SS501/image-tag-pinned]: "),
         "{}",
         dev.stdout
     );
@@ -252,7 +253,7 @@ fn environment_profiles_change_severities() {
     ]);
     assert!(
         prod.stdout
-            .contains("  20:18: error[SS501 image-tag-pinned]"),
+            .contains("web.yaml:20:18: error[SS501/image-tag-pinned]: "),
         "{}",
         prod.stdout
     );
@@ -281,16 +282,72 @@ fn json_output_carries_locations_pointers_and_exemptions() {
     let run = shipshape(&["lint", "--format", "json", &fixture("exemptions.yaml")]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["command"], "lint");
+    assert_eq!(report["summary"]["findings"]["exempted"], 1);
     let exempted = report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["exempted"].is_object())
         .unwrap();
-    assert_eq!(exempted["rule"]["code"], "SS501");
+    assert_eq!(exempted["code"], "SS501");
+    assert_eq!(exempted["rule"], "image-tag-pinned");
     assert_eq!(exempted["pointer"], "/spec/containers/0/image");
-    assert_eq!(exempted["location"]["line"], 17);
+    assert_eq!(exempted["object"], "Pod/vendor/vendor-agent");
+    assert_eq!(exempted["line"], 17);
+    assert_eq!(exempted["column"], 14);
     assert_eq!(exempted["exempted"]["expires"], "2099-12-31");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn several_formats_at_once_write_sarif_with_rule_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif_path = dir.path().join("lint.sarif");
+    let sarif_arg = format!("sarif={}", sarif_path.display());
+    let run = shipshape(&[
+        "lint",
+        "--format",
+        "text",
+        "--format",
+        &sarif_arg,
+        &fixture("web.yaml"),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .ends_with("2 findings: 1 error, 1 warning, 0 infos (0 exempted)\n")
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["SS103", "SS501"]);
+    assert!(rules[1].to_string().contains("## Fix"), "{}", rules[1]);
+    let result = &run0["results"][1];
+    assert_eq!(result["ruleId"], "SS501");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 20);
+    assert_eq!(region["startColumn"], 18);
+}
+
+#[test]
+fn github_annotations_point_at_the_line() {
+    let run = shipshape(&[
+        "lint",
+        "--select",
+        "image-tag-pinned",
+        "--format",
+        "github",
+        &fixture("web.yaml"),
+    ]);
+    assert!(
+        run.stdout
+            .starts_with("::error file=tests/fixtures/policy/cli/web.yaml,line=20,col=18"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(run.code, 1);
 }
 

@@ -50,10 +50,10 @@ fn lint(app: &str) -> (Vec<Hit>, i32) {
         .unwrap()
         .iter()
         .map(|f| Hit {
-            rule: f["rule"]["name"].as_str().unwrap().to_string(),
-            file: f["location"]["file"].as_str().unwrap().to_string(),
-            line: f["location"]["line"].as_u64().unwrap(),
-            col: f["location"]["col"].as_u64().unwrap(),
+            rule: f["rule"].as_str().unwrap().to_string(),
+            file: f["file"].as_str().unwrap().to_string(),
+            line: f["line"].as_u64().unwrap(),
+            col: f["column"].as_u64().unwrap(),
             message: f["message"].as_str().unwrap().to_string(),
         })
         .collect();

@@ -174,3 +174,12 @@ fn the_process_environment_is_not_reachable() {
     let files = render(dir.path()).unwrap();
     assert!(files[0].text.contains("  home: production\n"));
 }
+
+#[test]
+fn files_that_are_not_templates_are_ignored() {
+    let dir = workspace_with_template("README.md", "apiVersion: [\n");
+    let files = render(dir.path()).unwrap();
+    assert!(files[0].text.contains("kind: Deployment\n"));
+    let ws = Workspace::open(dir.path()).unwrap();
+    assert!(Renderer::new(&ws).unwrap().overrides().is_empty());
+}

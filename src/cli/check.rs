@@ -1,29 +1,64 @@
-//! `shipshape check`: render every environment in memory, then gate it: spec errors, golden
-//! drift, schema validity and policy findings, with exit code 0 (clean), 1 (drift, invalid
-//! resources or findings) or 2 (spec, template or usage errors).
+//! `shipshape check`: render every environment in memory and gate it: spec and template
+//! errors, golden drift (shown with the object-aware diff), schema validity (strict) and policy
+//! findings. Exit 0 clean, 1 drift, invalid resources or findings, 2 spec, template or usage
+//! errors. Nothing is written.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
+use rayon::prelude::*;
+
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::config::Config;
+use crate::diff;
 use crate::golden::{self, Drift, RenderedText};
-use crate::render::{self, RenderedFile, Renderer};
-use crate::report::Status;
-use crate::schema;
+use crate::manifest::{self, Location, Source};
+use crate::policy;
+use crate::policy::environment::environment_context;
+use crate::policy::exemption::Date;
+use crate::policy::profile::Profile;
+use crate::render::{RenderedFile, Renderer};
+use crate::report::{self, Finding, OutputArgs, Report, RuleRef, Severity};
+use crate::schema::{self, Registry};
+use crate::spec::{self, EnvId, Environment, Target};
 use crate::workspace::Workspace;
 
 /// Arguments of `shipshape check`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  shipshape check\n  shipshape check materi-api/production janua-api"
+    after_help = "Examples:\n  shipshape check\n  shipshape check materi-api/production janua-api\n  \
+                        shipshape check --format text --format sarif=check.sarif"
 )]
 pub struct Args {
     /// Environments to check, as `<app>` or `<app>/<env>` (default: all).
     #[arg(value_name = "APP[/ENV]")]
-    pub select: Vec<String>,
+    pub select_envs: Vec<String>,
     /// The workspace folder (holds `environments/` and `golden/`).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub workspace: PathBuf,
+    /// The lowest severity that fails the run (default: `failOn` of the profile, else error).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<super::lint::FailOn>,
+    /// Run only these rules: codes (SS101), names (run-as-non-root), code prefixes or ALL.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Run these rules in addition to the profile's.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Kubernetes version to validate against (default: `kubernetesVersion` in
+    /// shipshape.yaml, else the newest bundled).
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// Print secret values in drift instead of masked markers.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Report formats.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl RenderedText for RenderedFile {
@@ -36,51 +71,97 @@ impl RenderedText for RenderedFile {
     }
 }
 
+/// What checking one environment produced.
+struct Outcome {
+    error: Option<String>,
+    fails: bool,
+    files: usize,
+    drift: Vec<(Drift, Target)>,
+    report: Report,
+}
+
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    args.output.check()?;
     let ws = Workspace::open(&args.workspace)?;
-    let ids = ws.select(&args.select)?;
+    let ids = ws.select(&args.select_envs)?;
+    let config = Config::load(&ws.root)?;
     let renderer = Renderer::new(&ws)?;
-    let results = render::render_all(&renderer, &ws, &ids);
-    let schemas = rendered_schemas(&ws)?;
+    let registry = Registry::new(schema::registry::Options {
+        kubernetes_version: args
+            .kubernetes_version
+            .clone()
+            .or_else(|| config.kubernetes_version.clone()),
+        strict: true,
+        ..Default::default()
+    })?;
+    let cli_layer = Profile {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(severity_of),
+        ..Default::default()
+    };
+    // A bad selector on the command line or in shipshape.yaml is one usage error, up front.
+    for id in &ids {
+        config
+            .selection(Some(&id.env), &[&cli_layer])
+            .context("invalid rule selection")?;
+    }
+    let today = Date::today();
+    let outcomes: Vec<Outcome> = ids
+        .par_iter()
+        .map(|id| check_environment(&ws, &renderer, &registry, id, &config, &cli_layer, today))
+        .collect();
 
-    let mut errors = 0usize;
-    let mut drift: Vec<Drift> = Vec::new();
-    let mut files = 0usize;
-    let mut invalid = 0usize;
-    for (id, result) in &results {
-        match result {
-            Ok(rendered) => {
-                files += rendered.len();
-                invalid += validate_rendered(&schemas, &id.to_string(), rendered);
-                drift.extend(golden::compare(&ws.golden_dir(), id, rendered)?);
-            }
-            Err(e) => {
-                errors += 1;
-                eprintln!("error: {e}\n");
+    let text_to_stdout = args
+        .output
+        .formats
+        .iter()
+        .any(|f| f.path.is_none() && f.format == report::Format::Text);
+    let color = text_to_stdout && report::stdout_wants_color();
+    let mut merged = Report {
+        command: "check".into(),
+        ..Default::default()
+    };
+    let (mut errors, mut files, mut drifted) = (0usize, 0usize, 0usize);
+    let mut fails = false;
+    for outcome in outcomes {
+        files += outcome.files;
+        if let Some(e) = &outcome.error {
+            errors += 1;
+            eprintln!("error: {e}\n");
+            continue;
+        }
+        for (d, target) in &outcome.drift {
+            drifted += 1;
+            if text_to_stdout {
+                print!("{}", show_drift(d, *target, args.show_secrets, color));
             }
         }
+        fails |= outcome.fails;
+        merged.resources.extend(outcome.report.resources);
+        merged.findings.extend(outcome.report.findings);
+        merged.sources.extend(outcome.report.sources);
     }
-    for d in &drift {
-        print!("{}", unified(d));
-    }
-    let envs = results.len();
-    println!(
-        "checked {envs} environment{} ({files} file{}): {} with errors, {} invalid resource{}, {} drifted file{}",
-        plural(envs),
-        plural(files),
-        errors,
-        invalid,
-        plural(invalid),
-        drift.len(),
-        plural(drift.len()),
-    );
-    if !drift.is_empty() {
-        println!("review the changes, then accept them with `shipshape golden accept`");
+    merged.sort();
+    merged.rules = policy::rule_docs(&merged.findings);
+    args.output.emit(&merged)?;
+    if text_to_stdout {
+        let envs = ids.len();
+        println!(
+            "checked {envs} environment{} ({files} file{}): {errors} with errors, {drifted} drifted file{}",
+            plural(envs),
+            plural(files),
+            plural(drifted),
+        );
+        if drifted > 0 {
+            println!("review the changes, then accept them with `shipshape golden accept`");
+        }
     }
     let code = if errors > 0 {
         EXIT_ERROR
-    } else if !drift.is_empty() || invalid > 0 {
+    } else if fails {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -88,82 +169,254 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
-/// The schemas rendered output is validated against: strict, the Kubernetes version of
-/// `shipshape.yaml`, and the workspace's `schemas/crds` when it has one.
-fn rendered_schemas(ws: &Workspace) -> anyhow::Result<schema::Registry> {
-    let config = crate::config::Config::load(&ws.root)?;
-    let crds = ws.root.join("schemas/crds");
-    schema::Registry::new(schema::Options {
-        kubernetes_version: config.kubernetes_version.clone(),
-        schema_locations: if crds.is_dir() {
-            vec![crds]
-        } else {
-            Vec::new()
-        },
-        strict: true,
-        ..schema::Options::default()
-    })
-}
-
-/// Validates one environment's rendered files; prints each problem at its rendered file's
-/// `file:line:col` with the environment it came from, and returns the number of resources
-/// that are not valid.
-fn validate_rendered(schemas: &schema::Registry, env: &str, rendered: &[RenderedFile]) -> usize {
-    let mut invalid = 0;
-    for file in rendered {
-        let target = match file.target {
-            crate::spec::Target::Kubernetes => schema::Target::Kubernetes,
-            crate::spec::Target::Helm => schema::Target::HelmValues,
-            crate::spec::Target::Compose => schema::Target::Compose,
-        };
-        let source =
-            crate::manifest::Source::new(format!("rendered/{}", file.path), file.text.as_str());
-        for result in schemas.validate_source(&source, Some(target)) {
-            if matches!(result.resource.status, Status::Invalid | Status::Error) {
-                invalid += 1;
-            }
-            for f in result.findings {
-                let location = f
-                    .location
-                    .map(|l| l.to_string())
-                    .unwrap_or_else(|| source.path.clone());
-                let object = f.object.map(|o| format!(" ({o})")).unwrap_or_default();
-                println!(
-                    "{location}: {}[{}]: {}{object} in environment {env}",
-                    f.severity, f.rule.code, f.message
-                );
-                if let Some(help) = f.help {
-                    println!("  help: {help}");
-                }
-            }
-        }
+fn severity_of(f: super::lint::FailOn) -> Severity {
+    match f {
+        super::lint::FailOn::Error => Severity::Error,
+        super::lint::FailOn::Warning => Severity::Warning,
     }
-    invalid
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// A unified diff of one drifted file, golden on the left.
-pub fn unified(d: &Drift) -> String {
-    let (old, new, note) = match d {
-        Drift::Missing { rendered, .. } => ("", rendered.as_str(), "golden file missing"),
+/// Loads, renders, compares, validates and lints one environment.
+fn check_environment(
+    ws: &Workspace,
+    renderer: &Renderer,
+    registry: &Registry,
+    id: &EnvId,
+    config: &Config,
+    cli_layer: &Profile,
+    today: Date,
+) -> Outcome {
+    let mut outcome = Outcome {
+        fails: false,
+        error: None,
+        files: 0,
+        drift: Vec::new(),
+        report: Report::default(),
+    };
+    let env = match spec::load_environment(&ws.root, id) {
+        Ok(env) => env,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return outcome;
+        }
+    };
+    let cx = match environment_context(config, &env, &[cli_layer], today) {
+        Ok(cx) => cx,
+        Err(e) => {
+            outcome.error = Some(format!("environment {id}: {e}"));
+            return outcome;
+        }
+    };
+    let fail_on = cx.selection.fail_on;
+    let rendered = match renderer.render(&env) {
+        Ok(r) => r,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return outcome;
+        }
+    };
+    outcome.files = rendered.len();
+    let drift = match golden::compare(&ws.golden_dir(), id, &rendered) {
+        Ok(d) => d,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return outcome;
+        }
+    };
+    let report = &mut outcome.report;
+    let mut lint_docs = Vec::new();
+    for file in &rendered {
+        let identical = !drift.iter().any(|d| d.path() == file.path);
+        let shown = if identical {
+            format!("golden/{}", file.path)
+        } else {
+            format!("rendered/{}", file.path)
+        };
+        let source = Source::new(shown, file.text.clone());
+        let docs = match manifest::load(&source) {
+            Ok(d) => d,
+            Err(e) => {
+                outcome.error = Some(format!(
+                    "{e} (rendered for {id}; a template produced invalid YAML)"
+                ));
+                return outcome;
+            }
+        };
+        report.add_source(&source);
+        let target = match file.target {
+            Target::Kubernetes => schema::registry::Target::Kubernetes,
+            Target::Helm => schema::registry::Target::HelmValues,
+            Target::Compose => schema::registry::Target::Compose,
+        };
+        for doc in &docs {
+            let v = registry.validate_document(doc, target);
+            report.resources.push(report::Resource {
+                location: doc.location(),
+                object: resource_name(doc, file.target),
+                status: v.status,
+                reason: v.reason,
+            });
+            report.findings.extend(v.findings);
+        }
+        if file.target != Target::Helm {
+            lint_docs.extend(docs);
+        }
+    }
+    for d in &drift {
+        report.findings.push(drift_finding(d, id));
+    }
+    let mut findings = policy::lint(&lint_docs, &cx);
+    for f in &mut findings {
+        if let Some(key) = f.spec_hint.take() {
+            f.spec_hint = Some(spec_hint(&env, &key));
+        }
+    }
+    report.findings.extend(findings);
+    outcome.fails = !drift.is_empty() || report.fails(fail_on);
+    let targets: Vec<Target> = rendered.iter().map(|f| f.target).collect();
+    outcome.drift = drift
+        .into_iter()
+        .map(|d| {
+            let target = targets
+                .iter()
+                .copied()
+                .find(|t| d.path().ends_with(t.file_name()))
+                .unwrap_or(Target::Kubernetes);
+            (d, target)
+        })
+        .collect();
+    outcome
+}
+
+fn resource_name(doc: &manifest::Document, target: Target) -> String {
+    match target {
+        Target::Kubernetes => doc.display_name(),
+        Target::Helm => "HelmValues".into(),
+        Target::Compose => "Compose".into(),
+    }
+}
+
+/// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".
+fn spec_hint(env: &Environment, key: &str) -> String {
+    let pointer = super::explain_value::key_to_pointer(key);
+    match env.layered.origins.get(&pointer) {
+        Some(origin) => format!("`{key}` is set at {}", origin.key_location()),
+        None => {
+            let file = env
+                .files
+                .last()
+                .map(|f| spec::load::display_path(&env_root(env), f))
+                .unwrap_or_default();
+            format!("set `{key}` in {file}")
+        }
+    }
+}
+
+fn env_root(env: &Environment) -> PathBuf {
+    // files are <root>/environments/<app>/<file>
+    env.files
+        .last()
+        .and_then(|f| f.parent()?.parent()?.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
+    let (message, line) = match d {
+        Drift::Missing { .. } => ("golden file is missing".to_string(), 1),
         Drift::Changed {
             golden, rendered, ..
-        } => (golden.as_str(), rendered.as_str(), "golden file differs"),
-        Drift::Stale { golden, .. } => (golden.as_str(), "", "no longer rendered"),
+        } => {
+            let line = golden
+                .lines()
+                .zip(rendered.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| golden.lines().count().min(rendered.lines().count()))
+                + 1;
+            (
+                "golden file differs from the render".to_string(),
+                line as u32,
+            )
+        }
+        Drift::Stale { .. } => ("golden file is no longer rendered".to_string(), 1),
     };
-    let path = d.path();
-    let diff = similar::TextDiff::from_lines(old, new);
-    let mut out = format!("drift: golden/{path}: {note}\n");
-    out.push_str(
-        &diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&format!("golden/{path}"), &format!("rendered/{path}"))
-            .to_string(),
+    Finding {
+        rule: RuleRef {
+            code: "golden-drift".into(),
+            name: "golden-drift".into(),
+        },
+        severity: Severity::Error,
+        message,
+        help: Some(format!(
+            "review the change with `shipshape diff {id}`, then accept it with `shipshape golden accept {id}`"
+        )),
+        location: Some(Location {
+            file: format!("golden/{}", d.path()),
+            line,
+            col: 1,
+        }),
+        pointer: None,
+        object: None,
+        spec_hint: None,
+        exempted: None,
+    }
+}
+
+/// The drift of one file through the object-aware diff; a plain line diff when the files
+/// differ only in what the objects do not hold (comments, formatting).
+fn show_drift(d: &Drift, target: Target, show_secrets: bool, color: bool) -> String {
+    let (old, new) = match d {
+        Drift::Missing { rendered, .. } => (None, Some(rendered.as_str())),
+        Drift::Changed {
+            golden, rendered, ..
+        } => (Some(golden.as_str()), Some(rendered.as_str())),
+        Drift::Stale { golden, .. } => (Some(golden.as_str()), None),
+    };
+    let diff_target = match target {
+        Target::Kubernetes => diff::Target::Kubernetes,
+        Target::Helm => diff::Target::HelmValues,
+        Target::Compose => diff::Target::Compose,
+    };
+    let path = format!("golden/{}", d.path());
+    let note = match d {
+        Drift::Missing { .. } => "golden file missing",
+        Drift::Changed { .. } => "golden file differs",
+        Drift::Stale { .. } => "no longer rendered",
+    };
+    let mut out = format!("drift: {path}: {note}\n");
+    let semantic = diff::compare_texts(
+        &path,
+        diff_target,
+        old,
+        new,
+        &diff::Options {
+            show_secrets,
+            ..Default::default()
+        },
     );
+    match semantic {
+        Ok(fd) if !fd.is_empty() => {
+            out.push_str(&diff::render(
+                std::slice::from_ref(&fd),
+                diff::Format::Human,
+                &diff::FormatOptions { color },
+            ));
+        }
+        _ => {
+            let text = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""));
+            out.push_str(
+                &text
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&path, &format!("rendered/{}", d.path()))
+                    .to_string(),
+            );
+        }
+    }
     if !out.ends_with('\n') {
         out.push('\n');
     }

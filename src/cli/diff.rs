@@ -1,4 +1,5 @@
-//! `shipshape diff`: object-aware diff of two files or two folders of manifests.
+//! `shipshape diff`: object-aware diff: each environment rendered fresh vs `golden/`, one
+//! environment vs another, or two files or folders of manifests.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,21 +9,47 @@ use std::str::FromStr;
 use anyhow::Context;
 
 use crate::diff::{self, Format, FormatOptions, Options, Summary};
+use crate::spec::EnvId;
+use crate::workspace::Workspace;
 
 /// Arguments of `shipshape diff`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
+What is compared:
+  shipshape diff                        every environment rendered fresh vs its golden/ files
+  shipshape diff materi-api/production  selected environments (<app> or <app>/<env>) vs golden/
+  shipshape diff --env materi-api/staging --against materi-api/production
+                                        drift between two environments (changes read from
+                                        --against to --env); `--env staging --against
+                                        production` compares them in every app that has both
+  shipshape diff OLD NEW                two files or two folders of manifests from anywhere
+  helm template . | shipshape diff golden.yaml -
+                                        a file against standard input
+
 Objects are matched by apiVersion group, kind, namespace and name (Compose services by name, \
 Helm values by key path), never by position; list items carrying a `name` are matched by it. \
 Secret values are masked unless --show-secrets is given.
 
 Exit status: 0 no difference, 1 differences, 2 error.")]
 pub struct Args {
-    /// The old and the new file, or the old and the new folder (folders are searched
-    /// recursively for *.yaml, *.yml and *.json; Kubernetes objects are matched across all
-    /// files of a folder, Compose files and Helm values by relative path).
-    #[arg(value_name = "PATH", num_args = 2, required = true)]
-    pub paths: Vec<PathBuf>,
+    /// Two paths (old, then new): files (`-` for standard input), or folders searched
+    /// recursively for *.yaml, *.yml and *.json (Kubernetes objects matched across all files of a folder, Compose files
+    /// and Helm values by relative path). Otherwise, environments of the workspace as
+    /// `<app>` or `<app>/<env>` (default: all).
+    #[arg(value_name = "PATH|APP[/ENV]")]
+    pub args: Vec<String>,
+
+    /// Compare this environment (`<app>/<env>`, or `<env>` in every app) with `--against`.
+    #[arg(long, value_name = "[APP/]ENV", requires = "against")]
+    pub env: Option<String>,
+
+    /// The environment to compare `--env` against: the old side of the diff.
+    #[arg(long, value_name = "[APP/]ENV", requires = "env")]
+    pub against: Option<String>,
+
+    /// The workspace folder (holds `environments/` and `golden/`).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
 
     /// Output format: human, unified, markdown or json; `FORMAT=FILE` writes that format to
     /// a file instead of stdout. Repeatable.
@@ -37,6 +64,11 @@ pub struct Args {
     /// Print secret values instead of masked markers.
     #[arg(long)]
     pub show_secrets: bool,
+
+    /// Match Kubernetes objects by group, kind and name only, so that the same objects in
+    /// another namespace are compared (always on with --env/--against).
+    #[arg(long)]
+    pub ignore_namespace: bool,
 
     /// When to colour the human format: auto (stdout is a terminal and NO_COLOR is not set),
     /// always or never.
@@ -97,19 +129,155 @@ impl ColorChoice {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let options = Options {
+    let mut options = Options {
         show_secrets: args.show_secrets,
+        ignore_namespace: args.ignore_namespace,
     };
-    let [old, new] = args.paths.as_slice() else {
-        anyhow::bail!("expected two paths: the old and the new file or folder");
-    };
-    let files = diff::compare_paths(old, new, &options)?;
-    emit(&files, &args.format, args.color.enabled())?;
-    Ok(ExitCode::from(if Summary::of(&files).has_differences() {
+    let color = args.color.enabled();
+    if let (Some(env), Some(against)) = (&args.env, &args.against) {
+        if let Some(path) = args.args.iter().find(|a| looks_like_path(a)) {
+            anyhow::bail!("--env/--against compare environments; `{path}` is a path, leave it out");
+        }
+        let workspace = Workspace::open(&args.workspace)?;
+        let pairs = env_pairs(&workspace, &args.args, env, against)?;
+        options.ignore_namespace = true;
+        let found = diff::workspace::env_vs_env(&workspace, &pairs, &options)?;
+        return finish(found, &args.format, color);
+    }
+    if args.args.iter().any(|a| looks_like_path(a)) {
+        if args.args.len() != 2 {
+            anyhow::bail!(
+                "give two paths to compare, the old and the new file or folder (got {})",
+                args.args.len()
+            );
+        }
+        let files =
+            diff::compare_paths(Path::new(&args.args[0]), Path::new(&args.args[1]), &options)?;
+        emit(&files, &args.format, color)?;
+        return Ok(exit_code(&files));
+    }
+    let workspace = Workspace::open(&args.workspace)?;
+    let ids = workspace.select(&args.args)?;
+    let found = diff::workspace::rendered_vs_golden(&workspace, &ids, &options)?;
+    finish(found, &args.format, color)
+}
+
+/// An argument is a path when it exists or names a manifest file; anything else names
+/// environments.
+fn looks_like_path(arg: &str) -> bool {
+    arg == "-"
+        || Path::new(arg).exists()
+        || [".yaml", ".yml", ".json"].iter().any(|e| arg.ends_with(e))
+}
+
+fn exit_code(files: &[diff::FileDiff]) -> ExitCode {
+    ExitCode::from(if Summary::of(files).has_differences() {
         super::EXIT_FINDINGS
     } else {
         super::EXIT_CLEAN
-    }))
+    })
+}
+
+/// Prints a workspace diff; environments that failed to render are errors (exit 2) after the
+/// differences of the others are printed.
+fn finish(
+    found: diff::workspace::WorkspaceDiff,
+    specs: &[FormatSpec],
+    color: bool,
+) -> anyhow::Result<ExitCode> {
+    emit(&found.files, specs, color)?;
+    if found.errors.is_empty() {
+        return Ok(exit_code(&found.files));
+    }
+    for (id, err) in &found.errors {
+        eprintln!("error: {id}: cannot render: {err}");
+    }
+    Ok(ExitCode::from(super::EXIT_ERROR))
+}
+
+/// The `(old, new)` environment pairs of `--against OLD --env NEW`. Either may be `<app>/<env>`
+/// or `<env>`; when both are bare environment names, every selected app (all apps when none
+/// is selected) that has both is compared.
+fn env_pairs(
+    workspace: &Workspace,
+    apps: &[String],
+    env: &str,
+    against: &str,
+) -> anyhow::Result<Vec<(EnvId, EnvId)>> {
+    if !apps.is_empty() && (env.contains('/') || against.contains('/')) {
+        anyhow::bail!(
+            "`--env {env} --against {against}` names the apps already; leave out `{}`",
+            apps.join(" ")
+        );
+    }
+    let all = workspace.environments()?;
+    let exists = |id: &EnvId| all.contains(id);
+    let parse = |text: &str| -> Option<EnvId> {
+        let (app, env) = text.split_once('/')?;
+        Some(EnvId {
+            app: app.to_string(),
+            env: env.to_string(),
+        })
+    };
+    let check = |id: EnvId| -> anyhow::Result<EnvId> {
+        if exists(&id) {
+            Ok(id)
+        } else {
+            let names: Vec<String> = all.iter().map(|i| i.to_string()).collect();
+            anyhow::bail!(
+                "`{id}` is not an environment of this workspace; environments: {}",
+                names.join(", ")
+            )
+        }
+    };
+    let pairs = match (parse(env), parse(against)) {
+        (Some(new), Some(old)) => vec![(check(old)?, check(new)?)],
+        (Some(new), None) => {
+            let old = EnvId {
+                app: new.app.clone(),
+                env: against.to_string(),
+            };
+            vec![(check(old)?, check(new)?)]
+        }
+        (None, Some(old)) => {
+            let new = EnvId {
+                app: old.app.clone(),
+                env: env.to_string(),
+            };
+            vec![(check(old)?, check(new)?)]
+        }
+        (None, None) => {
+            let mut names: Vec<String> = all.iter().map(|id| id.app.clone()).collect();
+            names.dedup();
+            let selected = if apps.is_empty() {
+                names
+            } else {
+                apps.to_vec()
+            };
+            let mut pairs = Vec::new();
+            for app in selected {
+                let old = EnvId {
+                    app: app.clone(),
+                    env: against.to_string(),
+                };
+                let new = EnvId {
+                    app: app.clone(),
+                    env: env.to_string(),
+                };
+                match (exists(&old), exists(&new)) {
+                    (true, true) => pairs.push((old, new)),
+                    _ if apps.is_empty() => {}
+                    (false, _) => pairs.push((check(old)?, new)),
+                    (true, false) => pairs.push((old, check(new)?)),
+                }
+            }
+            if pairs.is_empty() {
+                anyhow::bail!("no app has both `{against}` and `{env}` environments");
+            }
+            pairs
+        }
+    };
+    Ok(pairs)
 }
 
 /// Prints or writes every requested format.

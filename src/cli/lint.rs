@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::manifest::{self, Document, LoadError, Source};
 use crate::policy::{self, Date, LintContext, Profile};
-use crate::report::{Finding, Report, RuleRef, Severity};
+use crate::report::{Finding, OutputArgs, Report, RuleRef, Severity};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
@@ -27,9 +27,9 @@ pub struct Args {
     /// stdin.
     #[arg(required = true, value_name = "PATH|-")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output formats.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// The lowest severity that fails the run (default: `failOn` of the profile, else error).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
@@ -56,15 +56,6 @@ pub struct Args {
     pub external: Vec<String>,
 }
 
-/// Output formats of `lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Findings grouped by file, with the source line and a caret.
-    Text,
-    /// The report as JSON.
-    Json,
-}
-
 /// Failure thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -76,6 +67,7 @@ pub enum FailOn {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    args.output.check()?;
     let config = match &args.config {
         Some(path) => Config::load_file(path)?,
         None => Config::load(Path::new("."))?,
@@ -108,17 +100,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     findings.extend(load_errors.iter().map(load_finding));
     let mut report = Report {
         command: "lint".into(),
-        resources: Vec::new(),
         findings,
-        rules: Vec::new(),
-        sources: Default::default(),
+        ..Report::default()
     };
     report.sort();
     report.rules = policy::rule_docs(&report.findings);
-    match args.format {
-        Format::Text => print!("{}", render_text(&report, &sources)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    for source in sources.iter().flatten() {
+        report.add_source(source);
     }
+    args.output.emit(&report)?;
     let code = if !load_errors.is_empty() {
         EXIT_ERROR
     } else if report.fails(fail_on) {
@@ -227,95 +217,4 @@ fn load_finding(e: &LoadError) -> Finding {
         spec_hint: None,
         exempted: None,
     }
-}
-
-/// Findings grouped by file, each with its source line and a caret, then a summary line.
-fn render_text(report: &Report, sources: &[Result<Arc<Source>, LoadError>]) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let line_of = |file: &str, line: u32| -> Option<String> {
-        sources
-            .iter()
-            .filter_map(|s| s.as_ref().ok())
-            .find(|s| s.path == file)
-            .and_then(|s| s.line_text(line).map(str::to_string))
-    };
-    let mut current: Option<&str> = None;
-    for f in &report.findings {
-        let file = f.location.as_ref().map_or("", |l| l.file.as_str());
-        if current != Some(file) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "{file}");
-            current = Some(file);
-        }
-        let status = match &f.exempted {
-            Some(_) => "exempted".to_string(),
-            None => f.severity.to_string(),
-        };
-        let at = f
-            .location
-            .as_ref()
-            .map_or(String::new(), |l| format!("{}:{}", l.line, l.col));
-        let _ = writeln!(
-            out,
-            "  {at}: {status}[{} {}] {}",
-            f.rule.code, f.rule.name, f.message
-        );
-        if let Some(loc) = &f.location
-            && let Some(text) = line_of(&loc.file, loc.line)
-        {
-            let gutter = loc.line.to_string();
-            let pad = " ".repeat(gutter.len());
-            let caret = " ".repeat(loc.col.saturating_sub(1) as usize);
-            let _ = writeln!(out, "    {pad} |");
-            let _ = writeln!(out, "    {gutter} | {text}");
-            let _ = writeln!(out, "    {pad} | {caret}^");
-        }
-        if let Some(object) = &f.object {
-            let _ = writeln!(out, "    = object: {object}");
-        }
-        if let Some(e) = &f.exempted {
-            let until = e
-                .expires
-                .as_ref()
-                .map(|d| format!(" (until {d})"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "    = exempted: {}{until}, by {}", e.reason, e.source);
-        } else if let Some(help) = &f.help {
-            let _ = writeln!(out, "    = help: {help}");
-        }
-    }
-    if !report.findings.is_empty() {
-        out.push('\n');
-    }
-    let count = |s: Severity| {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.exempted.is_none() && f.severity == s)
-            .count()
-    };
-    let exempted = report
-        .findings
-        .iter()
-        .filter(|f| f.exempted.is_some())
-        .count();
-    let active = report.findings.len() - exempted;
-    let _ = writeln!(
-        out,
-        "{active} finding{}: {} error{}, {} warning{}, {} info; {exempted} exempted",
-        plural(active),
-        count(Severity::Error),
-        plural(count(Severity::Error)),
-        count(Severity::Warning),
-        plural(count(Severity::Warning)),
-        count(Severity::Info),
-    );
-    out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -1,10 +1,14 @@
 //! Secret masking: which values are secret, and the marker printed in their place.
 //!
-//! Secret are: every value under a Kubernetes Secret's `data` and `stringData`; scalars under
-//! keys whose names look secret (`PASSWORD`, `TOKEN`, `SECRET`, `KEY`, `CREDENTIAL`,
-//! `PRIVATE`, ...: env var values, Compose `environment:` entries, ConfigMap data, Helm values);
-//! the `value` of a `{name, value}` item whose name looks secret (Kubernetes `env`); and any
-//! string that carries credentials itself (`scheme://user:pass@host`, a PEM private key).
+//! Secret are: every value under a Kubernetes Secret's `data` and `stringData`; everything
+//! under a key whose name looks secret (`PASSWORD`, `TOKEN`, `SECRET`, `KEY`, `CREDENTIAL`,
+//! `PRIVATE`, ...: env var values, Compose `environment:` entries, ConfigMap data, Helm
+//! values), but not under names that refer to a secret (`secretName`, `secretKeyRef`,
+//! `existingSecret`, `imagePullSecrets`); the `value` of a `{name, value}` item whose name
+//! looks secret (Kubernetes `env`); the `kubectl.kubernetes.io/last-applied-configuration`
+//! annotation (a copy of the object); any string that carries credentials itself
+//! (`scheme://user:pass@host`, a PEM private key); and, inside other strings, the values of
+//! secret-looking assignments (`db.password=...` in a properties file, `--token=...`).
 //! A masked value prints as `<secret: 12 chars>`, and as `<secret: 12 chars, changed>` on the
 //! new side of a change, so reviewers see that it changed and its length, never the value.
 
@@ -15,7 +19,7 @@ use serde_json::{Map, Value};
 pub enum Secrecy {
     /// Not secret (its children may be).
     Plain,
-    /// Secret if it is a scalar or a list of scalars (a map's children are judged by name).
+    /// Secret, and so is everything below it (a key whose name looks secret).
     Scalar,
     /// Everything below is secret (Secret `data` and `stringData`).
     All,
@@ -27,11 +31,11 @@ pub enum Secrecy {
 /// the `{name, value}` rule).
 pub fn child_of_map(parent: Secrecy, key: &str, siblings: &[&Map<String, Value>]) -> Secrecy {
     match parent {
-        Secrecy::All => return Secrecy::All,
+        Secrecy::All | Secrecy::Scalar => return Secrecy::All,
         Secrecy::SecretObject if key == "data" || key == "stringData" => return Secrecy::All,
         _ => {}
     }
-    if is_secret_name(key) {
+    if is_secret_name(key) || key == LAST_APPLIED {
         return Secrecy::Scalar;
     }
     if key == "value"
@@ -45,6 +49,9 @@ pub fn child_of_map(parent: Secrecy, key: &str, siblings: &[&Map<String, Value>]
     }
     Secrecy::Plain
 }
+
+/// The annotation in which `kubectl apply` keeps a copy of the object, secrets included.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// The secrecy of an item of a list.
 pub fn child_of_list(parent: Secrecy) -> Secrecy {
@@ -72,6 +79,33 @@ const SECRET_WORDS: &[&str] = &[
     "CREDS",
     "PRIVATE",
     "DSN",
+];
+
+/// Words before `KEY` that make it a lookup key, not a secret one (`topologyKey`).
+const NON_SECRET_KEYS: &[&str] = &[
+    "TOPOLOGY",
+    "SORT",
+    "PARTITION",
+    "ROUTING",
+    "CACHE",
+    "SHARD",
+    "HASH",
+    "LABEL",
+    "ANNOTATION",
+    "PRIMARY",
+    "FOREIGN",
+    "IDEMPOTENCY",
+    "OBJECT",
+    "LOOKUP",
+    "GROUP",
+    "NODE",
+    "CONFIG",
+    "METRIC",
+    "HEADER",
+    "QUERY",
+    "DEDUP",
+    "MATCH",
+    "SELECTOR",
 ];
 
 /// Fragments that make a key name secret even inside a longer word (`DBPASSWORD`).
@@ -104,7 +138,11 @@ const REFERENCE_WORDS: &[&str] = &[
 pub fn is_secret_name(name: &str) -> bool {
     // `key` alone names a key elsewhere (secretKeyRef.key, configMap items, tolerations);
     // `secrets` lists references (Compose service secrets).
-    if name == "key" || name == "secrets" {
+    // Service account token settings are not tokens.
+    if matches!(
+        name,
+        "key" | "secrets" | "serviceAccountToken" | "automountServiceAccountToken"
+    ) {
         return false;
     }
     let words = words(name);
@@ -117,8 +155,10 @@ pub fn is_secret_name(name: &str) -> bool {
     {
         return false;
     }
-    words.iter().any(|w| {
-        SECRET_WORDS.contains(&w.as_str()) || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
+    words.iter().enumerate().any(|(i, w)| {
+        let lookup_key = w == "KEY" && i > 0 && NON_SECRET_KEYS.contains(&words[i - 1].as_str());
+        (SECRET_WORDS.contains(&w.as_str()) && !lookup_key)
+            || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
     })
 }
 
@@ -170,6 +210,66 @@ pub fn is_secret_value(text: &str) -> bool {
         }
     }
     false
+}
+
+/// The secret-looking assignment on a line (`db.password=...`, `API_KEY: ...`,
+/// `--token=...`): the name, and the byte range of the value.
+fn assignment(line: &str) -> Option<(&str, usize, usize)> {
+    let at = line.find(['=', ':'])?;
+    if line[at..].starts_with(':')
+        && !line[at + 1..].starts_with([' ', '\t'])
+        && !line[at + 1..].trim().is_empty()
+    {
+        return None; // `host:port`, `scheme://`
+    }
+    let name = line[..at].trim();
+    let name = name.strip_prefix("export ").unwrap_or(name);
+    let name = name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if name.is_empty() || name.contains(char::is_whitespace) || !is_secret_name(name) {
+        return None;
+    }
+    let rest = &line[at + 1..];
+    let value = rest.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let start = at + 1 + (rest.len() - rest.trim_start().len());
+    Some((name, start, start + value.len()))
+}
+
+/// A text with the values of its secret-looking assignments masked (a properties, `.env` or
+/// INI file in a ConfigMap, a `--password=...` argument), or `None` when it has none. `old`
+/// is the other side's text for the new side of a change: a value that differs from the old
+/// side's value under the same name is marked changed.
+pub fn mask_embedded(text: &str, old: Option<&str>) -> Option<String> {
+    if !text.contains(['=', ':']) {
+        return None;
+    }
+    let old_values: std::collections::HashMap<&str, &str> = old
+        .into_iter()
+        .flat_map(str::lines)
+        .filter_map(|line| {
+            let (name, start, end) = assignment(line)?;
+            Some((name, &line[start..end]))
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    let mut any = false;
+    for line in text.split_inclusive('\n') {
+        match assignment(line) {
+            Some((name, start, end)) => {
+                let value = &line[start..end];
+                let changed = old.is_some() && old_values.get(name) != Some(&value);
+                let marker = marker(&Value::String(value.to_string()), changed);
+                out.push_str(&line[..start]);
+                out.push_str(marker.as_str().unwrap_or_default());
+                out.push_str(&line[end..]);
+                any = true;
+            }
+            None => out.push_str(line),
+        }
+    }
+    any.then_some(out)
 }
 
 /// Whether a scalar at a node of this secrecy is masked.
@@ -225,6 +325,13 @@ pub fn mask_one(value: &Value, secrecy: Secrecy, reveal: bool, masked: &mut bool
             *masked = true;
             marker(scalar, false)
         }
+        Value::String(text) => match mask_embedded(text, None) {
+            Some(shown) => {
+                *masked = true;
+                Value::String(shown)
+            }
+            None => Value::String(text.clone()),
+        },
         scalar => scalar.clone(),
     }
 }
@@ -266,6 +373,8 @@ mod tests {
             "publicKey",
             "secrets",
             "imagePullSecrets",
+            "topologyKey",
+            "sortKey",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret");
         }
@@ -281,6 +390,26 @@ mod tests {
         assert!(!is_secret_value("http://email-service:3001/api/v1"));
         assert!(!is_secret_value("https://user@example.com/x"));
         assert!(!is_secret_value("plain"));
+    }
+
+    #[test]
+    fn assignments_inside_texts_are_masked() {
+        let old = "db.host=pg\ndb.password=hunter2\nexport API_TOKEN=abc\nurl: http://x:80\n";
+        let new = "db.host=pg\ndb.password=hunter3\nexport API_TOKEN=abc\nurl: http://x:80\n";
+        assert_eq!(
+            mask_embedded(old, None).unwrap(),
+            "db.host=pg\ndb.password=<secret: 7 chars>\nexport API_TOKEN=<secret: 3 chars>\nurl: http://x:80\n"
+        );
+        assert_eq!(
+            mask_embedded(new, Some(old)).unwrap(),
+            "db.host=pg\ndb.password=<secret: 7 chars, changed>\nexport API_TOKEN=<secret: 3 chars>\nurl: http://x:80\n"
+        );
+        assert_eq!(
+            mask_embedded("--password=s3cret", None).unwrap(),
+            "--password=<secret: 6 chars>"
+        );
+        assert_eq!(mask_embedded("host: db\nport: 5432\n", None), None);
+        assert_eq!(mask_embedded("secretName: tls", None), None);
     }
 
     #[test]
@@ -306,5 +435,25 @@ mod tests {
         assert!(masked);
         assert_eq!(out["env"][0]["value"], "<secret: 7 chars>");
         assert_eq!(out["env"][1]["value"], "debug");
+    }
+
+    #[test]
+    fn everything_under_a_secret_key_is_masked() {
+        let values = serde_json::json!({
+            "apiKey": {"value": "k-123", "header": "X-Key"},
+            "tokens": ["t-1", "t-2"],
+            "secretKeyRef": {"name": "db", "key": "password"},
+            "metadata": {"annotations": {LAST_APPLIED: "{\"data\":{}}"}}
+        });
+        let mut masked = false;
+        let out = mask_one(&values, Secrecy::Plain, false, &mut masked);
+        assert_eq!(out["apiKey"]["value"], "<secret: 5 chars>");
+        assert_eq!(out["apiKey"]["header"], "<secret: 5 chars>");
+        assert_eq!(out["tokens"][1], "<secret: 3 chars>");
+        assert_eq!(out["secretKeyRef"]["key"], "password");
+        assert_eq!(
+            out["metadata"]["annotations"][LAST_APPLIED],
+            "<secret: 11 chars>"
+        );
     }
 }

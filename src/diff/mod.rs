@@ -10,8 +10,12 @@
 //! on both sides are paired as renames ([`rename`]) when their names differ only in a
 //! hash-like suffix or their content is nearly the same. Secret values are masked while the
 //! diff is built ([`mask`]), so no format can print one unless `show_secrets` is set.
-//! The result, a list of [`FileDiff`], is printed by [`format`] as human text, a unified
+//! The result, a list of [`FileDiff`], is printed by [`format`](mod@format) as human text, a unified
 //! patch, Markdown for a pull request comment, or JSON.
+//!
+//! What is compared: one file's two texts ([`compare_texts`], what `check` does per golden
+//! file), two files or folders ([`paths`]), or a workspace's environments rendered fresh,
+//! against `golden/` or against each other ([`workspace`]).
 
 pub mod format;
 pub mod mask;
@@ -19,6 +23,7 @@ pub mod objects;
 pub mod paths;
 pub mod rename;
 pub mod tree;
+pub mod workspace;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -35,6 +40,10 @@ pub use paths::compare_paths;
 pub struct Options {
     /// Print secret values instead of masked markers (`--show-secrets`).
     pub show_secrets: bool,
+    /// Match Kubernetes objects without their namespace (`--ignore-namespace`, and when
+    /// comparing two environments): a namespace change shows as a field change, and the one
+    /// `Namespace` object of each side is paired as a rename.
+    pub ignore_namespace: bool,
 }
 
 /// What kind of file is compared; decides how objects are identified.
@@ -60,7 +69,26 @@ impl Target {
     }
 }
 
+impl From<crate::spec::Target> for Target {
+    fn from(target: crate::spec::Target) -> Target {
+        match target {
+            crate::spec::Target::Kubernetes => Target::Kubernetes,
+            crate::spec::Target::Helm => Target::HelmValues,
+            crate::spec::Target::Compose => Target::Compose,
+        }
+    }
+}
+
 impl Target {
+    /// The target of a rendered or golden file by its name: `values.yaml` is Helm values,
+    /// `compose.yaml` Compose, anything else Kubernetes.
+    pub fn of_file_name(path: &str) -> Target {
+        crate::spec::Target::ALL
+            .into_iter()
+            .find(|t| path.rsplit('/').next() == Some(t.file_name()))
+            .map_or(Target::Kubernetes, Target::from)
+    }
+
     /// What a file of this target is, for messages: `a Kubernetes manifest`.
     pub fn describe(self) -> &'static str {
         match self {
@@ -335,14 +363,29 @@ pub fn compare_texts(
     new: Option<&str>,
     options: &Options,
 ) -> Result<FileDiff, LoadError> {
-    let old_objects = match old {
-        Some(text) => objects::from_text(path, text, target)?,
-        None => Vec::new(),
+    compare_named(
+        path,
+        target,
+        old.map(|text| (path, text)),
+        new.map(|text| (path, text)),
+        options,
+    )
+}
+
+/// Compares two texts that have names of their own (`(path, text)`, e.g. the golden file and
+/// the rendered one, or one environment's file and another's); `path` names the pair.
+pub fn compare_named(
+    path: &str,
+    target: Target,
+    old: Option<(&str, &str)>,
+    new: Option<(&str, &str)>,
+    options: &Options,
+) -> Result<FileDiff, LoadError> {
+    let read = |side: Option<(&str, &str)>| match side {
+        Some((name, text)) => objects::from_text(name, text, target),
+        None => Ok(Vec::new()),
     };
-    let new_objects = match new {
-        Some(text) => objects::from_text(path, text, target)?,
-        None => Vec::new(),
-    };
+    let (old_objects, new_objects) = (read(old)?, read(new)?);
     let mut objects: Vec<ObjectDiff> = compare_objects(old_objects, new_objects, options)?
         .into_iter()
         .map(|(diff, _)| diff)
@@ -350,8 +393,8 @@ pub fn compare_texts(
     objects.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(FileDiff {
         path: path.to_string(),
-        old_path: old.map(|_| path.to_string()),
-        new_path: new.map(|_| path.to_string()),
+        old_path: old.map(|(name, _)| name.to_string()),
+        new_path: new.map(|(name, _)| name.to_string()),
         target,
         objects,
     })
@@ -364,8 +407,8 @@ pub fn compare_objects(
     new: Vec<objects::Object>,
     options: &Options,
 ) -> Result<Vec<(ObjectDiff, String)>, LoadError> {
-    let old = objects::index(old)?;
-    let mut new = objects::index(new)?;
+    let old = objects::index(old, options.ignore_namespace)?;
+    let mut new = objects::index(new, options.ignore_namespace)?;
     let mut out = Vec::new();
     let mut removed = Vec::new();
     for (key, old_object) in old {
@@ -382,7 +425,7 @@ pub fn compare_objects(
         }
     }
     let added: Vec<objects::Object> = new.into_values().collect();
-    let (pairs, removed, added) = rename::pair(removed, added);
+    let (pairs, removed, added) = rename::pair(removed, added, options.ignore_namespace);
     for (old_object, new_object) in pairs {
         let diff = tree::diff_objects(&old_object, &new_object, true, options);
         out.push((diff, new_object.file));

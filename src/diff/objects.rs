@@ -23,6 +23,9 @@ pub struct Object {
     pub pos: Pos,
     /// What kind of file it came from.
     pub target: Target,
+    /// A Kubernetes document without `metadata.name` (a `Kustomization`, say), named
+    /// `(unnamed)`, `(unnamed 2)`, ... in its file.
+    pub unnamed: bool,
 }
 
 impl Object {
@@ -95,27 +98,32 @@ fn error(file: &str, pos: Pos, message: impl Into<String>) -> LoadError {
 
 fn kubernetes(file: &str, docs: Vec<Document>) -> Result<Vec<Object>, LoadError> {
     let mut out = Vec::with_capacity(docs.len());
+    let mut unnamed = 0;
     for mut doc in docs {
         let is_list = doc.kind().is_some_and(|k| k.ends_with("List"));
         match doc.value.get_mut("items").map(Value::take) {
             Some(Value::Array(items)) if is_list => {
                 for item in items {
-                    out.push(kubernetes_object(file, doc.pos, item)?);
+                    out.push(kubernetes_object(file, doc.pos, item, &mut unnamed)?);
                 }
             }
             Some(other) => {
                 doc.value["items"] = other;
-                out.push(kubernetes_object(file, doc.pos, doc.value)?);
+                out.push(kubernetes_object(file, doc.pos, doc.value, &mut unnamed)?);
             }
-            None => out.push(kubernetes_object(file, doc.pos, doc.value)?),
+            None => out.push(kubernetes_object(file, doc.pos, doc.value, &mut unnamed)?),
         }
     }
     Ok(out)
 }
 
-fn kubernetes_object(file: &str, pos: Pos, value: Value) -> Result<Object, LoadError> {
-    const EXPECTED: &str =
-        "expected a Kubernetes object with `apiVersion`, `kind` and `metadata.name`";
+fn kubernetes_object(
+    file: &str,
+    pos: Pos,
+    value: Value,
+    unnamed: &mut usize,
+) -> Result<Object, LoadError> {
+    const EXPECTED: &str = "expected a Kubernetes object with `apiVersion` and `kind`";
     if !value.is_object() {
         return Err(error(
             file,
@@ -143,13 +151,14 @@ fn kubernetes_object(file: &str, pos: Pos, value: Value) -> Result<Object, LoadE
     let metadata = value.get("metadata");
     let name = text(metadata.and_then(|m| m.get("name")))
         .or_else(|| text(metadata.and_then(|m| m.get("generateName"))).map(|g| format!("{g}*")));
-    let Some(name) = name else {
-        return Err(error(
-            file,
-            pos,
-            format!("{kind} has no `metadata.name`; {EXPECTED}"),
-        ));
-    };
+    let anonymous = name.is_none();
+    let name = name.unwrap_or_else(|| {
+        *unnamed += 1;
+        match *unnamed {
+            1 => "(unnamed)".to_string(),
+            n => format!("(unnamed {n})"),
+        }
+    });
     let namespace = text(metadata.and_then(|m| m.get("namespace")));
     let group = match api_version.rsplit_once('/') {
         Some((group, _)) => group.to_string(),
@@ -166,6 +175,7 @@ fn kubernetes_object(file: &str, pos: Pos, value: Value) -> Result<Object, LoadE
         file: file.to_string(),
         pos,
         target: Target::Kubernetes,
+        unnamed: anonymous,
     })
 }
 
@@ -232,6 +242,7 @@ fn compose(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> {
                         file: file.to_string(),
                         pos,
                         target: Target::Compose,
+                        unnamed: false,
                     });
                 }
             }
@@ -252,29 +263,39 @@ fn compose(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> {
             file: file.to_string(),
             pos,
             target: Target::Compose,
+            unnamed: false,
         });
     }
     Ok(out)
 }
 
-/// Compose accepts `environment` and `labels` as `KEY=value` lists or as maps; both mean the
-/// same, so lists become maps (a `KEY` without `=` maps to null).
+/// Compose accepts `environment` and `labels` as `KEY=value` lists or as maps, with numbers
+/// and booleans for strings; all mean the same, so lists become maps (a `KEY` without `=`
+/// maps to null) and scalar values become strings.
 fn normalise_service(service: &mut Value) {
     for field in ["environment", "labels"] {
-        let Some(list) = service.get(field).and_then(Value::as_array) else {
-            continue;
+        let map: Map<String, Value> = match service.get(field) {
+            Some(Value::Array(list)) if list.iter().all(Value::is_string) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|entry| match entry.split_once('=') {
+                    Some((key, value)) => (key.to_string(), Value::String(value.to_string())),
+                    None => (entry.to_string(), Value::Null),
+                })
+                .collect(),
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Value::Number(n) => Value::String(n.to_string()),
+                        Value::Bool(b) => Value::String(b.to_string()),
+                        other => other.clone(),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+            _ => continue,
         };
-        if !list.iter().all(Value::is_string) {
-            continue;
-        }
-        let map: Map<String, Value> = list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|entry| match entry.split_once('=') {
-                Some((key, value)) => (key.to_string(), Value::String(value.to_string())),
-                None => (entry.to_string(), Value::Null),
-            })
-            .collect();
         service[field] = Value::Object(map);
     }
 }
@@ -294,14 +315,32 @@ fn helm_values(file: &str, docs: &[Document]) -> Result<Vec<Object>, LoadError> 
         file: file.to_string(),
         pos: docs[0].pos,
         target: Target::HelmValues,
+        unnamed: false,
     }])
 }
 
-/// Indexes objects by identity; an identity seen twice is an error naming both places.
-pub fn index(objects: Vec<Object>) -> Result<IndexMap<ObjectId, Object>, LoadError> {
+/// The identity objects are matched by: their [`ObjectId`], without the namespace when
+/// `ignore_namespace` is set (comparing environments that live in different namespaces).
+pub fn match_key(id: &ObjectId, ignore_namespace: bool) -> ObjectId {
+    if ignore_namespace && id.namespace.is_some() {
+        ObjectId {
+            namespace: None,
+            ..id.clone()
+        }
+    } else {
+        id.clone()
+    }
+}
+
+/// Indexes objects by identity (see [`match_key`]); an identity seen twice is an error
+/// naming both places.
+pub fn index(
+    objects: Vec<Object>,
+    ignore_namespace: bool,
+) -> Result<IndexMap<ObjectId, Object>, LoadError> {
     let mut map: IndexMap<ObjectId, Object> = IndexMap::with_capacity(objects.len());
     for object in objects {
-        match map.entry(object.id.clone()) {
+        match map.entry(match_key(&object.id, ignore_namespace)) {
             Entry::Occupied(first) => {
                 let first = first.get();
                 return Err(error(

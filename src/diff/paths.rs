@@ -1,6 +1,6 @@
 //! Two files or two folders of manifests from anywhere (`shipshape diff A B`).
 //!
-//! Two files are compared as wholes. In two folders, Kubernetes objects of all files are
+//! Two files are compared as wholes; either may be `-` for standard input. In two folders, Kubernetes objects of all files are
 //! matched by identity across the folder (an object moved to another file is not a change);
 //! Compose files and Helm values are matched by their path relative to the folder. Files are
 //! `*.yaml`, `*.yml` and `*.json`, found recursively; hidden files and folders are skipped.
@@ -39,6 +39,25 @@ fn load(path: &Path, rel: String) -> Result<Loaded, LoadError> {
     parse(rel, docs)
 }
 
+/// Whether a path argument means standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Loads a file, or standard input for `-`.
+fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    if !is_stdin(path) {
+        return load(path, path.display().to_string());
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| LoadError {
+        path: "-".into(),
+        pos: None,
+        message: format!("cannot read standard input: {e}"),
+    })?;
+    parse("-".into(), manifest::load(&Source::new("-", text))?)
+}
+
 fn parse(rel: String, docs: Vec<crate::manifest::Document>) -> Result<Loaded, LoadError> {
     let target = objects::detect(&rel, &docs);
     let objects = objects::from_documents(&rel, docs, target)?;
@@ -55,7 +74,16 @@ pub fn compare_paths(
     new: &Path,
     options: &Options,
 ) -> Result<Vec<FileDiff>, LoadError> {
+    if is_stdin(old) && is_stdin(new) {
+        return Err(io_error(
+            new,
+            "standard input can be one side only; name a file for the other".into(),
+        ));
+    }
     let is_dir = |p: &Path| {
+        if is_stdin(p) {
+            return Ok(false);
+        }
         std::fs::metadata(p).map(|m| m.is_dir()).map_err(|e| {
             io_error(
                 p,
@@ -82,10 +110,7 @@ pub fn compare_paths(
 fn compare_files(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDiff>, LoadError> {
     let old_display = old.display().to_string();
     let new_display = new.display().to_string();
-    let (old_file, new_file) = rayon::join(
-        || load(old, old_display.clone()),
-        || load(new, new_display.clone()),
-    );
+    let (old_file, new_file) = rayon::join(|| load_file(old), || load_file(new));
     let (old_file, new_file) = (old_file?, new_file?);
     let target = match (old_file.target, new_file.target) {
         (a, b) if a == b => a,
@@ -236,9 +261,16 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
     let mut old_pool = Vec::new();
     let mut new_pool = Vec::new();
     let mut others: BTreeMap<String, (Target, Vec<Object>, Vec<Object>)> = BTreeMap::new();
+    // Unnamed objects are told apart by their file across a folder.
+    let qualify = |mut object: Object| {
+        if object.unnamed {
+            object.id.name = format!("{} {}", object.file, object.id.name);
+        }
+        object
+    };
     for file in old_files {
         if file.target == Target::Kubernetes {
-            old_pool.extend(file.objects);
+            old_pool.extend(file.objects.into_iter().map(qualify));
         } else {
             others
                 .entry(file.rel)
@@ -248,7 +280,7 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
     }
     for file in new_files {
         if file.target == Target::Kubernetes {
-            new_pool.extend(file.objects);
+            new_pool.extend(file.objects.into_iter().map(qualify));
         } else {
             let entry = others
                 .entry(file.rel)

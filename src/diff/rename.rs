@@ -38,9 +38,13 @@ pub fn strip_hash_suffix(name: &str) -> (&str, bool) {
 
 /// Pairs removed and added objects into renames; returns the pairs (old, new) and the objects
 /// left removed and added.
+///
+/// With `ignore_namespace`, namespaces do not separate groups, and a lone `Namespace` removed
+/// and a lone one added are a rename (two environments, each in its own namespace).
 pub fn pair(
     removed: Vec<Object>,
     added: Vec<Object>,
+    ignore_namespace: bool,
 ) -> (Vec<(Object, Object)>, Vec<Object>, Vec<Object>) {
     if removed.is_empty() || added.is_empty() {
         return (Vec::new(), removed, added);
@@ -51,7 +55,11 @@ pub fn pair(
             o.target,
             o.id.kind.clone(),
             o.id.group.clone(),
-            o.id.namespace.clone(),
+            if ignore_namespace {
+                None
+            } else {
+                o.id.namespace.clone()
+            },
         )
     };
     let mut groups: BTreeMap<Group, (Vec<Object>, Vec<Object>)> = BTreeMap::new();
@@ -70,6 +78,16 @@ pub fn pair(
         let mut old_used = vec![false; old.len()];
         let mut new_used = vec![false; new.len()];
         let mut matched: Vec<(usize, usize)> = Vec::new();
+        let is_namespace = |o: &Object| {
+            o.target == super::Target::Kubernetes
+                && o.id.kind == "Namespace"
+                && o.id.group.is_empty()
+        };
+        if ignore_namespace && old.len() == 1 && new.len() == 1 && is_namespace(&old[0]) {
+            old_used[0] = true;
+            new_used[0] = true;
+            matched.push((0, 0));
+        }
         // Names equal but for a hash suffix.
         for (i, o) in old.iter().enumerate() {
             let (base, suffix) = strip_hash_suffix(&o.id.name);

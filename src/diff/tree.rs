@@ -381,12 +381,33 @@ impl Walk<'_> {
                 || compared
                     .flatten()
                     .is_some_and(|old| mask::is_masked_scalar(old, secrecy)));
-        if !secret || value.is_null() {
-            return value.clone();
+        if value.is_null() {
+            return Value::Null;
+        }
+        if !secret {
+            return self.embedded(value, compared.flatten(), masked);
         }
         *masked = true;
         let changed = compared.is_some_and(|old| old != Some(value));
         mask::marker(value, changed)
+    }
+
+    /// A string with its secret-looking assignments masked (see [`mask::mask_embedded`]);
+    /// `old` is the other side for the new side of a change.
+    fn embedded(&self, value: &Value, old: Option<&Value>, masked: &mut bool) -> Value {
+        let Value::String(text) = value else {
+            return value.clone();
+        };
+        if self.reveal() {
+            return value.clone();
+        }
+        match mask::mask_embedded(text, old.and_then(Value::as_str)) {
+            Some(shown) => {
+                *masked = true;
+                Value::String(shown)
+            }
+            None => value.clone(),
+        }
     }
 
     fn modified(
@@ -402,15 +423,22 @@ impl Walk<'_> {
             // A scalar is secret if either side is (a URL that gains a password).
             let secret = !self.reveal()
                 && (mask::is_masked_scalar(old, secrecy) || mask::is_masked_scalar(new, secrecy));
-            let mut show = |value: &Value, changed: bool| {
-                if secret && !value.is_null() {
-                    masked = true;
-                    mask::marker(value, changed)
-                } else {
-                    value.clone()
-                }
-            };
-            (show(old, false), show(new, true))
+            if secret {
+                let mut show = |value: &Value, changed: bool| {
+                    if value.is_null() {
+                        Value::Null
+                    } else {
+                        masked = true;
+                        mask::marker(value, changed)
+                    }
+                };
+                (show(old, false), show(new, true))
+            } else {
+                (
+                    self.embedded(old, None, &mut masked),
+                    self.embedded(new, Some(old), &mut masked),
+                )
+            }
         } else {
             let mut side = |value: &Value| {
                 if scalar(value) {
@@ -515,6 +543,7 @@ mod tests {
             file: "f.yaml".into(),
             pos: Default::default(),
             target: Target::Kubernetes,
+            unnamed: false,
         }
     }
 

@@ -342,7 +342,7 @@ pub fn apply(
     if let Some((pointer, text)) = own {
         let origin = format!(
             "annotation {ANNOTATION} at {}",
-            document.locate_key(&pointer)
+            document.locate_key(&set.full_pointer(doc, &pointer))
         );
         for allow in parse_annotation(text) {
             candidates.push((allow, origin.clone()));

@@ -12,6 +12,7 @@
 //! [`Linter::lint`] runs the selected rules over one set of documents (an environment, or
 //! every file given to one `lint` call) and returns located findings.
 
+pub mod environment;
 pub mod exemption;
 pub mod model;
 pub mod profile;
@@ -21,9 +22,12 @@ pub mod rules;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::manifest::Document;
 use crate::report::{Finding, RuleDoc, RuleRef, Severity};
 
+pub use environment::environment_context;
 pub use exemption::{Allow, Date, ExemptionEntry};
 pub use model::ObjectSet;
 pub use profile::{Profile, RuleSelection, SelectorError};
@@ -290,19 +294,33 @@ impl LintContext {
 /// exemptions applied (an exempted finding carries its exemption; an expired exemption leaves
 /// the finding active with a note).
 pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
-    let set = ObjectSet::new(docs, cx);
-    let mut findings = Vec::new();
-    for (index, rule) in registry::all().iter().enumerate() {
-        let Some(severity) = cx.selection.severity_of(index) else {
-            continue;
-        };
-        let mut hits = Hits::default();
-        rule.check(&set, &mut hits);
-        let meta = rule.meta();
-        for hit in hits.into_inner() {
-            findings.push(to_finding(&set, meta, severity, hit));
-        }
+    let expanded = expand_lists(docs);
+    let mut set = match &expanded {
+        Some((items, _)) => ObjectSet::new(items, cx),
+        None => ObjectSet::new(docs, cx),
+    };
+    if let Some((_, bases)) = &expanded {
+        set.bases = bases.clone();
     }
+    // Rules run in parallel on the shared, read-only set; locating their hits (which may
+    // parse a file once more for positions) runs in parallel too.
+    let hits: Vec<(&RuleMeta, Severity, Hit)> = registry::all()
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, rule)| Some((rule, cx.selection.severity_of(index)?)))
+        .flat_map_iter(|(rule, severity)| {
+            let mut hits = Hits::default();
+            rule.check(&set, &mut hits);
+            let meta = rule.meta();
+            hits.into_inner()
+                .into_iter()
+                .map(move |hit| (meta, severity, hit))
+        })
+        .collect();
+    let mut findings: Vec<Finding> = hits
+        .into_par_iter()
+        .map(|(meta, severity, hit)| to_finding(&set, meta, severity, hit))
+        .collect();
     findings.sort_by(|a, b| {
         (&a.location, &a.rule.code, &a.pointer, &a.message).cmp(&(
             &b.location,
@@ -315,11 +333,55 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
     findings
 }
 
+/// Splits `kind: List` documents (and `<Kind>List`s) into one document per item, so rules see
+/// the items as objects. Returns `None` when there is no list (the common case: nothing is
+/// copied); otherwise the documents and, for each, the pointer of the item in its file's
+/// document (empty for documents that are not list items).
+fn expand_lists(docs: &[Document]) -> Option<(Vec<Document>, Vec<String>)> {
+    let is_list = |d: &Document| {
+        d.kind().is_some_and(|k| k.ends_with("List"))
+            && d.value
+                .get("items")
+                .is_some_and(serde_json::Value::is_array)
+    };
+    if !docs.iter().any(is_list) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut bases = Vec::new();
+    for d in docs {
+        if !is_list(d) {
+            out.push(d.clone());
+            bases.push(String::new());
+            continue;
+        }
+        for (i, item) in d.value["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let base = format!("/items/{i}");
+            let mut doc = d.clone();
+            let at = d.locate(&base);
+            doc.pos = crate::manifest::Pos {
+                line: at.line,
+                col: at.col,
+            };
+            doc.value = item.clone();
+            out.push(doc);
+            bases.push(base);
+        }
+    }
+    Some((out, bases))
+}
+
 fn to_finding(set: &ObjectSet<'_>, meta: &RuleMeta, severity: Severity, hit: Hit) -> Finding {
     let doc = &set.docs[hit.doc];
+    let pointer = set.full_pointer(hit.doc, &hit.pointer);
     let location = match hit.at {
-        At::Value => doc.locate(&hit.pointer),
-        At::Key => doc.locate_key(&hit.pointer),
+        At::Value => doc.locate(&pointer),
+        At::Key => doc.locate_key(&pointer),
     };
     let object = match &hit.compose_service {
         Some(service) => format!("services.{service}"),
@@ -331,7 +393,7 @@ fn to_finding(set: &ObjectSet<'_>, meta: &RuleMeta, severity: Severity, hit: Hit
         message: hit.message,
         help: Some(hit.help),
         location: Some(location),
-        pointer: Some(hit.pointer),
+        pointer: Some(pointer),
         object: Some(object),
         spec_hint: hit.spec_hint.map(str::to_string),
         exempted: None,

@@ -224,11 +224,6 @@ impl<'a> Workload<'a> {
             pod_level: true,
         })
     }
-
-    /// Whether the pod spec uses a named ConfigMap or Secret; the pod-level field.
-    pub fn pod_field(&self, key: &str) -> Option<&'a Value> {
-        self.pod.get(key)
-    }
 }
 
 /// One service of a Compose file.
@@ -379,6 +374,9 @@ pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// An autoscaler by its target: document index, namespace, `minReplicas`.
+type HpaEntry<'a> = (usize, Option<&'a str>, i64);
+
 /// The documents of one lint run and everything derived from them.
 #[derive(Debug)]
 pub struct ObjectSet<'a> {
@@ -390,9 +388,16 @@ pub struct ObjectSet<'a> {
     pub workloads: Vec<Workload<'a>>,
     /// Every Compose service, in document order.
     pub compose: Vec<ComposeService<'a>>,
+    /// For documents that are items of a `List`: the item's pointer in its file's document
+    /// (`/items/3`), parallel to `docs`; empty when no document is a list item.
+    pub bases: Vec<String>,
     by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
     by_label: HashMap<(String, String), Vec<usize>>,
-    unlabelled: Vec<usize>,
+    hpas: HashMap<(&'a str, &'a str), Vec<HpaEntry<'a>>>,
+    pdbs: Vec<(usize, LabelSelector)>,
+    pdb_by_label: HashMap<(String, String), Vec<usize>>,
+    pdb_unindexed: Vec<usize>,
 }
 
 impl<'a> ObjectSet<'a> {
@@ -403,14 +408,27 @@ impl<'a> ObjectSet<'a> {
             cx,
             workloads: Vec::new(),
             compose: Vec::new(),
+            bases: Vec::new(),
             by_kind: HashMap::new(),
+            by_name: HashMap::new(),
             by_label: HashMap::new(),
-            unlabelled: Vec::new(),
+            hpas: HashMap::new(),
+            pdbs: Vec::new(),
+            pdb_by_label: HashMap::new(),
+            pdb_unindexed: Vec::new(),
         };
         for (i, doc) in docs.iter().enumerate() {
             match doc.kind() {
                 Some(kind) => {
                     set.by_kind.entry(kind).or_default().push(i);
+                    if let Some(name) = doc.name() {
+                        set.by_name.entry((kind, name)).or_default().push(i);
+                    }
+                    match kind {
+                        "HorizontalPodAutoscaler" => set.index_hpa(i, doc),
+                        "PodDisruptionBudget" => set.index_pdb(i, doc),
+                        _ => {}
+                    }
                     if let Some(w) = extract_workload(i, doc, kind) {
                         set.workloads.push(w);
                     }
@@ -419,21 +437,55 @@ impl<'a> ObjectSet<'a> {
             }
         }
         for (wi, w) in set.workloads.iter().enumerate() {
-            match w.labels {
-                Some(labels) if !labels.is_empty() => {
-                    for (k, v) in labels {
-                        if let Some(v) = scalar_text(v) {
-                            set.by_label
-                                .entry((k.clone(), v.into_owned()))
-                                .or_default()
-                                .push(wi);
-                        }
-                    }
+            for (k, v) in w.labels.into_iter().flatten() {
+                if let Some(v) = scalar_text(v) {
+                    set.by_label
+                        .entry((k.clone(), v.into_owned()))
+                        .or_default()
+                        .push(wi);
                 }
-                _ => set.unlabelled.push(wi),
             }
         }
         set
+    }
+
+    fn index_hpa(&mut self, i: usize, doc: &'a Document) {
+        let target = doc.value.pointer("/spec/scaleTargetRef");
+        let kind = target.and_then(|t| t.get("kind")).and_then(Value::as_str);
+        let name = target.and_then(|t| t.get("name")).and_then(Value::as_str);
+        if let (Some(kind), Some(name)) = (kind, name) {
+            let min = doc
+                .value
+                .pointer("/spec/minReplicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            self.hpas
+                .entry((kind, name))
+                .or_default()
+                .push((i, doc.namespace(), min));
+        }
+    }
+
+    fn index_pdb(&mut self, i: usize, doc: &'a Document) {
+        let Some(raw) = doc.value.pointer("/spec/selector") else {
+            return;
+        };
+        let selector = LabelSelector::from_label_selector(Some(raw));
+        let at = self.pdbs.len();
+        match selector.labels.first() {
+            Some(pair) => self.pdb_by_label.entry(pair.clone()).or_default().push(at),
+            None => self.pdb_unindexed.push(at),
+        }
+        self.pdbs.push((i, selector));
+    }
+
+    /// A pointer within a document as a pointer within its file's document (list items get
+    /// their `/items/N` prefix).
+    pub fn full_pointer(&self, doc: usize, pointer: &str) -> String {
+        match self.bases.get(doc) {
+            Some(base) if !base.is_empty() => format!("{base}{pointer}"),
+            _ => pointer.to_string(),
+        }
     }
 
     /// The documents of one kind: `(index, document)`.
@@ -486,42 +538,47 @@ impl<'a> ObjectSet<'a> {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<(usize, &'a Document)> {
-        self.of_kind(kind)
-            .find(|(_, d)| d.name() == Some(name) && same_namespace(namespace, d.namespace()))
+        self.by_name
+            .get(&(kind, name))
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, &self.docs[i]))
+            .find(|(_, d)| same_namespace(namespace, d.namespace()))
     }
 
     /// The HorizontalPodAutoscaler that scales a workload, with its `minReplicas` (1 when
     /// absent).
     pub fn hpa_for(&self, w: &Workload<'_>) -> Option<(usize, i64)> {
         let kind = w.document.kind()?;
-        self.of_kind("HorizontalPodAutoscaler")
-            .find(|(_, h)| {
-                let target = h.value.pointer("/spec/scaleTargetRef");
-                target.and_then(|t| t.get("kind")).and_then(Value::as_str) == Some(kind)
-                    && target.and_then(|t| t.get("name")).and_then(Value::as_str) == Some(w.name)
-                    && same_namespace(h.namespace(), w.namespace)
-            })
-            .map(|(i, h)| {
-                let min = h
-                    .value
-                    .pointer("/spec/minReplicas")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(1);
-                (i, min)
-            })
+        self.hpas
+            .get(&(kind, w.name))?
+            .iter()
+            .find(|(_, ns, _)| same_namespace(*ns, w.namespace))
+            .map(|&(i, _, min)| (i, min))
     }
 
-    /// The PodDisruptionBudgets whose selector matches a workload's pods.
-    pub fn pdbs_for<'s>(
-        &'s self,
-        w: &'s Workload<'_>,
-    ) -> impl Iterator<Item = (usize, &'a Document)> + 's {
-        self.of_kind("PodDisruptionBudget").filter(move |(_, p)| {
-            same_namespace(p.namespace(), w.namespace)
-                && p.value.pointer("/spec/selector").is_some()
-                && LabelSelector::from_label_selector(p.value.pointer("/spec/selector"))
-                    .matches(w.labels)
-        })
+    /// The PodDisruptionBudgets whose selector matches a workload's pods (document indexes,
+    /// in document order).
+    pub fn pdbs_for(&self, w: &Workload<'_>) -> Vec<usize> {
+        let mut candidates: Vec<usize> = self.pdb_unindexed.clone();
+        for (k, v) in w.labels.into_iter().flatten() {
+            if let Some(v) = scalar_text(v)
+                && let Some(found) = self.pdb_by_label.get(&(k.clone(), v.into_owned()))
+            {
+                candidates.extend(found);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|at| &self.pdbs[at])
+            .filter(|(doc, selector)| {
+                same_namespace(self.docs[*doc].namespace(), w.namespace)
+                    && selector.matches(w.labels)
+            })
+            .map(|(doc, _)| *doc)
+            .collect()
     }
 }
 

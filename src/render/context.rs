@@ -113,7 +113,6 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
     let deployments = deployments(spec, &name, &selector, &labels_for, &component);
     let active = deployments.iter().find(|d| d["active"] == json!(true));
     let active_deployment = active.map_or(Value::Null, |d| d["name"].clone());
-    let active_selector = active.map_or(Value::Null, |d| d["selector"].clone());
 
     let autoscaling = spec.autoscaling.as_ref().map(|a| {
         let mut metrics = Vec::new();
@@ -151,7 +150,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
             "name": name,
             "minAvailable": b.min_available,
             "maxUnavailable": b.max_unavailable,
-            "selector": active_selector,
+            "selector": service_selector,
         })
     });
 

@@ -12,7 +12,8 @@
 //! whose name does not start with `_` is rendered, in name order, and their documents are
 //! joined into one stream (the numeric prefixes give the apply order). For `helm` and
 //! `compose`, the entry template is `values.yaml.j2` and `compose.yaml.j2`. Files starting
-//! with `_` are only for `{% include %}` and `{% import %}`.
+//! with `_` are only for `{% include %}` and `{% import %}`. Only files ending in `.j2` are
+//! templates; anything else in those folders (a README, say) is ignored.
 
 pub mod context;
 pub mod emit;
@@ -174,7 +175,7 @@ impl Renderer {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                if file.starts_with('.') {
+                if file.starts_with('.') || !file.ends_with(".j2") {
                     continue;
                 }
                 let display = display_path(&workspace.root, &path);

@@ -275,6 +275,15 @@ pub fn emit_with(
     Ok(())
 }
 
+/// Whether output to stdout should be coloured: a terminal, and `NO_COLOR` unset or empty.
+pub fn stdout_wants_color() -> bool {
+    use std::io::IsTerminal;
+    use_color(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    )
+}
+
 /// Colour when writing to a terminal and `NO_COLOR` is unset or empty (no-color.org).
 fn use_color(is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
     is_terminal && no_color.is_none_or(|v| v.is_empty())

@@ -24,7 +24,10 @@ use serde::Serialize;
 
 pub use crate::manifest::Location;
 use crate::manifest::Source;
-pub use emit::{Format, FormatSpec, OutputArgs, Render, RenderOptions, emit, emit_with, render};
+pub use emit::{
+    Format, FormatSpec, OutputArgs, Render, RenderOptions, emit, emit_with, render,
+    stdout_wants_color,
+};
 
 /// How serious a finding is.
 #[derive(

@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::types::{Duration, IntOrString, Quantity};
+pub use crate::policy::exemption::Allow;
 
 /// One environment of one app: everything its manifests are rendered from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -1132,25 +1133,4 @@ fn five_seconds() -> Duration {
 
 fn five() -> u32 {
     5
-}
-
-/// An accepted policy finding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Allow {
-    /// Rule code or name, e.g. `SS104` or `read-only-root-fs`.
-    pub rule: String,
-    /// Why the finding is accepted (required).
-    #[schemars(length(min = 1))]
-    pub reason: String,
-    /// `YYYY-MM-DD` after which the finding fires again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
-    pub expires: Option<String>,
-    /// Only objects of this kind (glob).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Only objects with this name (glob).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! The Markdown format, for a pull request comment: the summary, a table of objects added,
 //! removed, changed and renamed per kind, then per file a collapsible `<details>` section per
-//! object with its field changes in a `diff` block.
+//! object with its field changes in a `diff` block. Sections stop before the comment would
+//! pass GitHub's size limit; a closing note counts the objects left out.
 
 use super::{Kind, field_lines, yaml};
 use crate::diff::{FileDiff, ObjectChange, ObjectDiff, Summary};
@@ -31,14 +32,40 @@ pub fn render(files: &[&FileDiff]) -> String {
         "| **total** | **{}** | **{}** | **{}** | **{}** |\n",
         total.added, total.removed, total.changed, total.renamed
     ));
+    let mut omitted = 0usize;
     for file in files {
-        out.push_str(&format!("\n### {}\n", cell(&file.path)));
+        let mut heading = Some(format!("\n### {}\n", cell(&file.path)));
         for object in &file.objects {
-            render_object(&mut out, object);
+            let mut section = String::new();
+            render_object(&mut section, object);
+            let extra = heading.as_ref().map_or(0, String::len);
+            if omitted > 0 || out.len() + extra + section.len() > MAX_COMMENT {
+                omitted += 1;
+                continue;
+            }
+            if let Some(heading) = heading.take() {
+                out.push_str(&heading);
+            }
+            out.push_str(&section);
         }
+    }
+    if omitted > 0 {
+        let objects = if omitted == 1 {
+            "object is"
+        } else {
+            "objects are"
+        };
+        out.push_str(&format!(
+            "\n_{omitted} more {objects} not shown: a pull request comment holds 65,536 characters. \
+             `shipshape diff` prints every change, and `--format json` lists them for tools._\n"
+        ));
     }
     out
 }
+
+/// The most characters of per-object sections, below GitHub's 65,536-character comment limit
+/// with room for the summary and the closing note.
+const MAX_COMMENT: usize = 60_000;
 
 /// Text for a table cell or heading: in a code span, with `|` escaped.
 fn cell(text: &str) -> String {

@@ -12,7 +12,8 @@ declare_rule! {
     ///
     /// `maxUnavailable` must be above 0 (`0` and `0%` fire). `minAvailable` must be below the
     /// replica count of every workload the budget selects and below the `minReplicas` of the
-    /// HorizontalPodAutoscaler that scales it (`100%` always fires).
+    /// HorizontalPodAutoscaler that scales it (`100%` always fires). A workload that leaves
+    /// `replicas` to its autoscaler is judged by `minReplicas` alone.
     ///
     /// ## Why it matters
     ///
@@ -89,17 +90,23 @@ impl Rule for PdbAllowsEviction {
                     continue;
                 };
                 let hpa_min = set.hpa_for(w).map(|(_, m)| m);
-                let lowest = hpa_min.map_or(replicas, |m| m.min(replicas));
-                let Some(needed) = resolve(min, lowest) else {
-                    continue;
-                };
-                if needed >= lowest {
-                    let what = match hpa_min {
-                        Some(m) if m <= replicas => {
-                            format!("its HorizontalPodAutoscaler's minReplicas is {m}")
-                        }
-                        _ => format!("it runs {replicas} replicas"),
-                    };
+                // The budget must leave a pod evictable at the written replica count and at
+                // the autoscaler's floor. Without a written count, the autoscaler owns it.
+                let mut counts = Vec::new();
+                if w.replicas_set() || hpa_min.is_none() {
+                    let noun = if replicas == 1 { "replica" } else { "replicas" };
+                    counts.push((replicas, format!("it runs {replicas} {noun}")));
+                }
+                if let Some(m) = hpa_min {
+                    counts.push((
+                        m,
+                        format!("its HorizontalPodAutoscaler's minReplicas is {m}"),
+                    ));
+                }
+                let blocked = counts
+                    .into_iter()
+                    .find(|(count, _)| resolve(min, *count).is_some_and(|needed| needed >= *count));
+                if let Some((_, what)) = blocked {
                     out.at_value(
                         i,
                         "/spec/minAvailable",

@@ -53,7 +53,7 @@ impl Rule for PdbRequired {
             if replicas <= 1 && hpa.is_none() {
                 continue;
             }
-            if set.pdbs_for(w).next().is_some() {
+            if !set.pdbs_for(w).is_empty() {
                 continue;
             }
             let why = match hpa {

@@ -1,0 +1,166 @@
+//! Diffs of a workspace's environments, rendered fresh in memory: each environment against
+//! its committed `golden/` files, or one environment against another (drift between staging
+//! and production).
+
+use std::collections::BTreeMap;
+
+use super::{FileDiff, Options, Target, compare_named};
+use crate::golden;
+use crate::render::{self, RenderedFile, Renderer};
+use crate::spec::EnvId;
+use crate::workspace::Workspace;
+
+/// The differences found in a workspace, and the environments that could not be rendered.
+#[derive(Debug, Default)]
+pub struct WorkspaceDiff {
+    /// Differences, one entry per file pair that differs, in environment and file order.
+    pub files: Vec<FileDiff>,
+    /// Environments that could not be rendered, with the error (spec or template error).
+    pub errors: Vec<(EnvId, String)>,
+}
+
+/// Each environment's rendered files.
+type Rendered = BTreeMap<EnvId, Vec<RenderedFile>>;
+
+/// Renders the environments and returns each one's files, or its error.
+fn render_envs(
+    workspace: &Workspace,
+    ids: &[EnvId],
+) -> anyhow::Result<(Rendered, Vec<(EnvId, String)>)> {
+    let renderer = Renderer::new(workspace)?;
+    let mut rendered = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (id, result) in render::render_all(&renderer, workspace, ids) {
+        match result {
+            Ok(files) => {
+                rendered.insert(id, files);
+            }
+            Err(err) => errors.push((id, err.to_string())),
+        }
+    }
+    Ok((rendered, errors))
+}
+
+/// Compares each environment's fresh render with its `golden/` files. A golden file that is
+/// missing lists every rendered object as added; a golden file the environment no longer
+/// renders lists every object as removed.
+pub fn rendered_vs_golden(
+    workspace: &Workspace,
+    ids: &[EnvId],
+    options: &Options,
+) -> anyhow::Result<WorkspaceDiff> {
+    let (rendered, errors) = render_envs(workspace, ids)?;
+    let golden_dir = workspace.golden_dir();
+    let mut files = Vec::new();
+    for (id, rendered_files) in &rendered {
+        let mut texts: BTreeMap<String, (Target, Option<String>, Option<&str>)> = BTreeMap::new();
+        for file in rendered_files {
+            texts.insert(
+                file.path.clone(),
+                (file.target.into(), None, Some(file.text.as_str())),
+            );
+        }
+        for rel in golden::golden_files(&golden_dir, id) {
+            texts
+                .entry(rel.clone())
+                .or_insert((Target::of_file_name(&rel), None, None));
+        }
+        for (rel, (target, golden_text, rendered_text)) in &mut texts {
+            let path = golden_dir.join(rel);
+            *golden_text = match std::fs::read_to_string(&path) {
+                Ok(text) => Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => anyhow::bail!("golden/{rel}: cannot read: {e}"),
+            };
+            let golden_name = format!("golden/{rel}");
+            let rendered_name = format!("rendered/{rel}");
+            let diff = compare_named(
+                rel,
+                *target,
+                golden_text.as_deref().map(|t| (golden_name.as_str(), t)),
+                rendered_text.map(|t| (rendered_name.as_str(), t)),
+                options,
+            )?;
+            if !diff.is_empty() {
+                files.push(diff);
+            }
+        }
+    }
+    Ok(WorkspaceDiff { files, errors })
+}
+
+/// Compares pairs of environments, `(old, new)`, target by target: what changes when going
+/// from the old environment to the new one.
+pub fn env_vs_env(
+    workspace: &Workspace,
+    pairs: &[(EnvId, EnvId)],
+    options: &Options,
+) -> anyhow::Result<WorkspaceDiff> {
+    let mut ids: Vec<EnvId> = pairs
+        .iter()
+        .flat_map(|(a, b)| [a.clone(), b.clone()])
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let (rendered, errors) = render_envs(workspace, &ids)?;
+    let mut files = Vec::new();
+    for (old_id, new_id) in pairs {
+        let (Some(old_files), Some(new_files)) = (rendered.get(old_id), rendered.get(new_id))
+        else {
+            continue;
+        };
+        for target in crate::spec::Target::ALL {
+            let old = old_files.iter().find(|f| f.target == target);
+            let new = new_files.iter().find(|f| f.target == target);
+            if old.is_none() && new.is_none() {
+                continue;
+            }
+            let path = format!("{old_id} -> {new_id}: {}", target.file_name());
+            let diff = compare_named(
+                &path,
+                target.into(),
+                old.map(|f| (f.path.as_str(), f.text.as_str())),
+                new.map(|f| (f.path.as_str(), f.text.as_str())),
+                options,
+            )?;
+            if !diff.is_empty() {
+                files.push(diff);
+            }
+        }
+    }
+    Ok(WorkspaceDiff { files, errors })
+}
+
+/// Semantic diffs of the drift `check` found (see [`crate::golden::compare`]): one
+/// [`FileDiff`] per drifted file that differs in more than formatting and comments, golden
+/// on the old side, the render on the new side.
+pub fn drift_diffs(
+    drift: &[golden::Drift],
+    options: &Options,
+) -> Result<Vec<FileDiff>, super::LoadError> {
+    let mut files = Vec::new();
+    for d in drift {
+        let rel = d.path();
+        let (golden_text, rendered_text) = match d {
+            golden::Drift::Missing { rendered, .. } => (None, Some(rendered.as_str())),
+            golden::Drift::Changed {
+                golden, rendered, ..
+            } => (Some(golden.as_str()), Some(rendered.as_str())),
+            golden::Drift::Stale { golden, .. } => (Some(golden.as_str()), None),
+        };
+        let golden_name = format!("golden/{rel}");
+        let rendered_name = format!("rendered/{rel}");
+        let diff = compare_named(
+            rel,
+            Target::of_file_name(rel),
+            golden_text.map(|t| (golden_name.as_str(), t)),
+            rendered_text.map(|t| (rendered_name.as_str(), t)),
+            options,
+        )?;
+        if !diff.is_empty() {
+            files.push(diff);
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
