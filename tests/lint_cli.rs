@@ -15,10 +15,17 @@ fn shipshape(args: &[&str]) -> Run {
     shipshape_with_stdin(args, None)
 }
 
+/// Runs the binary from the repository root. `lint` runs get the empty configuration unless
+/// they name one, so that the repository's own shipshape.yaml does not change their results.
 fn shipshape_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut args: Vec<&str> = args.to_vec();
+    let empty = fixture("empty.shipshape.yaml");
+    if args.first() == Some(&"lint") && !args.contains(&"--config") {
+        args.splice(1..1, ["--config", empty.as_str()]);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_shipshape"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
+        .args(&args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -349,6 +356,30 @@ fn github_annotations_point_at_the_line() {
         run.stdout
     );
     assert_eq!(run.code, 1);
+}
+
+#[test]
+fn shipshape_yaml_in_the_current_folder_is_used_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("shipshape.yaml"),
+        "policy:\n  default:\n    ignore: [read-only-root-fs]\n",
+    )
+    .unwrap();
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("web.yaml"));
+    std::fs::copy(&manifest, dir.path().join("web.yaml")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .current_dir(dir.path())
+        .args(["lint", "web.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("SS103"), "{stdout}");
+    assert!(
+        stdout.ends_with("1 finding: 1 error, 0 warnings, 0 infos (0 exempted)\n"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

@@ -125,8 +125,11 @@ fn spec_allow_entries_become_located_exemptions() {
 
 #[test]
 fn invalid_spec_allow_entries_are_located_errors() {
-    let (_dir, env) =
-        janua_with("allow:\n  - rule: min-replica\n    reason: the canary track runs one pod\n");
+    // The spec loader refuses such entries itself; a spec changed after loading is checked
+    // again here, at the entry's place in its file.
+    let (_dir, mut env) =
+        janua_with("allow:\n  - rule: min-replicas\n    reason: the canary track runs one pod\n");
+    env.spec.allow[0].rule = "min-replica".into();
     let err = environment_context(
         &Config::default(),
         &env,

@@ -10,24 +10,10 @@
 use crate::config::Config;
 use crate::manifest::Location;
 use crate::spec::Environment;
-use crate::spec::model;
 
 use super::LintContext;
-use super::exemption::{Allow, Date, ExemptionEntry};
+use super::exemption::{Date, ExemptionEntry};
 use super::profile::{Profile, SelectorError};
-
-impl From<&model::Allow> for Allow {
-    fn from(a: &model::Allow) -> Allow {
-        Allow {
-            rule: a.rule.clone(),
-            reason: a.reason.clone(),
-            expires: a.expires.clone(),
-            kind: a.kind.clone(),
-            namespace: None,
-            name: a.name.clone(),
-        }
-    }
-}
 
 /// Why an environment's lint context could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,7 +37,7 @@ pub fn environment_context(
 ) -> Result<LintContext, ContextError> {
     let mut problems = Vec::new();
     for (i, allow) in env.spec.allow.iter().enumerate() {
-        for p in Allow::from(allow).problems() {
+        for p in allow.problems() {
             let location = env
                 .layered
                 .origin(&format!("/allow/{i}/{}", p.field))
@@ -75,7 +61,7 @@ pub fn environment_context(
             .map(|o| format!("allow[{i}] at {}", o.value_location()))
             .unwrap_or_else(|| format!("allow[{i}] of the {} spec", env.id));
         cx.exemptions.push(ExemptionEntry {
-            allow: Allow::from(allow),
+            allow: allow.clone(),
             origin,
         });
     }

@@ -49,6 +49,17 @@ pub fn has_url_credentials(value: &str) -> bool {
     }
 }
 
+/// Whether a value is a switch or a number (`CORS_ALLOW_CREDENTIALS: "true"`,
+/// `TOKEN_TTL_SECONDS: "3600"`): a setting about a secret, not a secret.
+fn is_setting_value(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || ["true", "false", "yes", "no", "on", "off", "enabled", "disabled"]
+            .iter()
+            .any(|w| t.eq_ignore_ascii_case(w))
+        || t.parse::<f64>().is_ok()
+}
+
 type Report<'a> = dyn FnMut(&str, String, Option<String>) + 'a;
 
 /// Refuses literal secrets in the places a spec holds free-form values.
@@ -82,7 +93,7 @@ pub fn check_values(value: &Value, report: &mut Report<'_>) {
                 _ => continue,
             };
             let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(key));
-            if is_secret_name(key) && !text.is_empty() {
+            if is_secret_name(key) && !is_setting_value(text) {
                 report(
                     &child,
                     format!("`{key}` looks like a secret, and a spec holds no secret values"),
@@ -282,6 +293,18 @@ mod tests {
         assert!(!is_secret_name("LOG_LEVEL"));
         assert!(!is_secret_name("PORT"));
         assert!(!is_secret_name("KEYCLOAK_URL"));
+    }
+
+    #[test]
+    fn settings_about_secrets_are_not_secrets() {
+        let value = serde_json::json!({"config": {"data": {
+            "CORS_ALLOW_CREDENTIALS": "true",
+            "TOKEN_TTL_SECONDS": "3600",
+            "JWT_SECRET": "hunter2"
+        }}});
+        let mut hits = Vec::new();
+        check_values(&value, &mut |pointer, _, _| hits.push(pointer.to_string()));
+        assert_eq!(hits, ["/config/data/JWT_SECRET"]);
     }
 
     #[test]
