@@ -6,6 +6,7 @@
 #
 #   benches/validate.sh [RUNS]          (default 7; THREADS=2, CORPUS=target/bench-corpus)
 #   FILES=4000 benches/validate.sh      (a corpus twice as large: memory must stay flat)
+#   SKIP_BUILD=1 benches/validate.sh    (reuse the last release builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +15,10 @@ threads="${THREADS:-2}"
 files="${FILES:-2000}"
 corpus="${CORPUS:-target/bench-corpus-$files}"
 
-cargo build --quiet --release --bin shipshape
-cargo bench --quiet --no-run --bench validate_parse 2>/dev/null
+if [ -z "${SKIP_BUILD:-}" ]; then  # SKIP_BUILD=1 reuses the last release builds
+  cargo build --quiet --release --bin shipshape
+  cargo bench --quiet --no-run --bench validate_parse
+fi
 parse_bin=$(ls -t target/release/deps/validate_parse-* | grep -v '\.d$' | head -1)
 
 if [ ! -d "$corpus" ]; then
@@ -23,27 +26,29 @@ if [ ! -d "$corpus" ]; then
 fi
 
 export RAYON_NUM_THREADS="$threads"
-parse_times=()
-validate_times=()
-validate_rss=()
+# One measurement: "wall cpu rss_kib" (cpu = user + sys).
+measure() {
+  { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null; } 2>&1 | tail -1 |
+    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
+}
+parse_wall=(); parse_cpu=(); validate_wall=(); validate_cpu=(); validate_rss=()
 for _ in $(seq "$runs"); do
-  t=$( { /usr/bin/time -f "%e %M" "$parse_bin" "$corpus" >/dev/null; } 2>&1 | tail -1)
-  parse_times+=("${t%% *}")
-  t=$( { /usr/bin/time -f "%e %M" target/release/shipshape validate --strict "$corpus" >/dev/null; } 2>&1 | tail -1)
-  validate_times+=("${t%% *}")
-  validate_rss+=("${t##* }")
+  read -r w c _ < <(measure "$parse_bin" "$corpus")
+  parse_wall+=("$w"); parse_cpu+=("$c")
+  read -r w c r < <(measure target/release/shipshape validate --strict "$corpus")
+  validate_wall+=("$w"); validate_cpu+=("$c"); validate_rss+=("$r")
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 max() { printf '%s\n' "$@" | sort -n | tail -1; }
-p=$(median "${parse_times[@]}")
-v=$(median "${validate_times[@]}")
+pw=$(median "${parse_wall[@]}"); pc=$(median "${parse_cpu[@]}")
+vw=$(median "${validate_wall[@]}"); vc=$(median "${validate_cpu[@]}")
 rss=$(max "${validate_rss[@]}")
-resources=$(target/release/shipshape validate "$corpus" | tail -1)
-echo "corpus:   $corpus ($resources)"
-echo "threads:  $threads, runs: $runs (median wall time)"
-echo "parse:    ${p} s"
-echo "validate: ${v} s"
-awk -v p="$p" -v v="$v" 'BEGIN { printf "ratio:    %.2fx parse time\n", v / p }'
-awk -v v="$v" 'BEGIN { printf "rate:     %.0f resources/s\n", 10000 * v > 0 ? (10000 / v) : 0 }' >/dev/null
-echo "peak RSS: $((rss / 1024)) MiB (validate)"
+summary=$(target/release/shipshape validate --strict "$corpus" | tail -2 | head -1 || true)
+echo "corpus:    $corpus ($summary)"
+echo "threads:   $threads; medians of $runs alternating runs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "parse:     ${pw} s wall, ${pc} s cpu"
+echo "validate:  ${vw} s wall, ${vc} s cpu"
+awk -v pw="$pw" -v vw="$vw" -v pc="$pc" -v vc="$vc" \
+  'BEGIN { printf "ratio:     %.2fx parse (wall), %.2fx parse (cpu)\n", vw / pw, vc / pc }'
+echo "peak RSS:  $((rss / 1024)) MiB (validate, largest of the runs)"

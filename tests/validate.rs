@@ -785,6 +785,44 @@ fn kubernetes_version() {
     );
 }
 
+/// ClusterTrustBundle certificates.k8s.io/v1 exists in Kubernetes 1.37 (the default).
+#[test]
+fn kind_new_in_1_37() {
+    check(
+        &["validate", "--strict", "new-in-1.37.yaml"],
+        None,
+        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
+"#,
+        0,
+    );
+}
+
+/// ... and not in 1.33: the version selects the schemas.
+#[test]
+fn kind_missing_in_1_33() {
+    check(
+        &[
+            "validate",
+            "--strict",
+            "--kubernetes-version",
+            "1.33",
+            "new-in-1.37.yaml",
+        ],
+        None,
+        r#"new-in-1.37.yaml:2:7: error[missing-schema/missing-schema]: no schema for certificates.k8s.io/v1 ClusterTrustBundle (Kubernetes 1.33, bundled CRDs and --schema-location)
+  2 | kind: ClusterTrustBundle
+    |       ^
+  help: import the CRD with `shipshape schema import <crd.yaml>` and pass --schema-location, or pass --ignore-missing-schemas
+
+new-in-1.37.yaml:1:1: ClusterTrustBundle/example: error: no schema for certificates.k8s.io/v1 ClusterTrustBundle (Kubernetes 1.33, bundled CRDs and --schema-location)
+
+1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
+"#,
+        1,
+    );
+}
+
 /// The seed systems' manifests, Compose files and Helm values are schema-valid.
 #[test]
 fn seed_manifests() {
@@ -806,7 +844,7 @@ fn unknown_kubernetes_version_is_a_usage_error() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        r#"error: no schemas for Kubernetes 1.20; embedded versions: 1.37
+        r#"error: no schemas for Kubernetes 1.20; embedded versions: 1.33, 1.34, 1.35, 1.36, 1.37
 "#
     );
     assert_eq!(code, 2);

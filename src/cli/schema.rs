@@ -21,7 +21,8 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum SchemaCommand {
     /// Convert CustomResourceDefinitions into strict schema files (one per CRD, every served
-    /// version) that `validate --schema-location DIR` and `check` use.
+    /// version) for `validate` (read from `--schema-location DIR`, and from the current
+    /// folder's `schemas/crds` automatically).
     Import(ImportArgs),
 }
 

@@ -107,9 +107,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     for (source, results) in results {
         if let Some(source) = source {
-            if results.iter().any(|r| !r.findings.is_empty()) {
-                report.add_source(&source);
-            }
+            report.add_source(&source);
         }
         for result in results {
             report.resources.push(result.resource);
@@ -157,7 +155,13 @@ fn validate_input(
     match source {
         Ok(source) => {
             let results = registry.validate_source(&source, target);
-            (Some(source), results)
+            // Keep only the text of a file with findings (for excerpts), not the position
+            // trees its findings were located with: memory stays flat on large runs.
+            let keep = results
+                .iter()
+                .any(|r| !r.findings.is_empty())
+                .then(|| Source::new(source.path.clone(), source.text.clone()));
+            (keep, results)
         }
         Err(e) => (None, vec![unreadable(&e)]),
     }

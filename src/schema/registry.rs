@@ -18,7 +18,13 @@ pub const BASE_URI: &str = "https://shipshape.dev/schemas/";
 pub const KUBERNETES_URI: &str = "https://shipshape.dev/schemas/kubernetes.json";
 
 /// The embedded Kubernetes schemas, one definitions file per minor version.
-const KUBERNETES: &[(u32, &str)] = &[(37, include_str!("../../schemas/kubernetes/v1.37.json"))];
+const KUBERNETES: &[(u32, &str)] = &[
+    (33, include_str!("../../schemas/kubernetes/v1.33.json")),
+    (34, include_str!("../../schemas/kubernetes/v1.34.json")),
+    (35, include_str!("../../schemas/kubernetes/v1.35.json")),
+    (36, include_str!("../../schemas/kubernetes/v1.36.json")),
+    (37, include_str!("../../schemas/kubernetes/v1.37.json")),
+];
 
 /// The bundled CRD schemas (made by `shipshape schema import`).
 const CRDS: &[(&str, &str)] = &[
