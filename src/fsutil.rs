@@ -67,7 +67,10 @@ mod tests {
     fn replaces_files_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/out.txt");
-        assert!(write_atomic(&path, b"one").is_err(), "the folder does not exist yet");
+        assert!(
+            write_atomic(&path, b"one").is_err(),
+            "the folder does not exist yet"
+        );
         write_atomic_creating_dirs(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");

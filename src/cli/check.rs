@@ -92,6 +92,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .kubernetes_version
             .clone()
             .or_else(|| config.kubernetes_version.clone()),
+        // The workspace's own CRD schemas (`shipshape schema import` writes them there).
+        schema_locations: Some(ws.root.join("schemas/crds"))
+            .filter(|d| d.is_dir())
+            .into_iter()
+            .collect(),
         strict: true,
         ..Default::default()
     })?;
