@@ -252,11 +252,7 @@ fn check_environment(
             }
         };
         report.add_source(&source);
-        let target = match file.target {
-            Target::Kubernetes => schema::registry::Target::Kubernetes,
-            Target::Helm => schema::registry::Target::HelmValues,
-            Target::Compose => schema::registry::Target::Compose,
-        };
+        let target = manifest::Target::from(file.target);
         for doc in &docs {
             let v = registry.validate_document(doc, target);
             report.resources.push(report::Resource {
@@ -381,11 +377,7 @@ fn show_drift(d: &Drift, target: Target, show_secrets: bool, color: bool) -> Str
         } => (Some(golden.as_str()), Some(rendered.as_str())),
         Drift::Stale { golden, .. } => (Some(golden.as_str()), None),
     };
-    let diff_target = match target {
-        Target::Kubernetes => diff::Target::Kubernetes,
-        Target::Helm => diff::Target::HelmValues,
-        Target::Compose => diff::Target::Compose,
-    };
+    let diff_target = manifest::Target::from(target);
     let path = format!("golden/{}", d.path());
     let note = match d {
         Drift::Missing { .. } => "golden file missing",

@@ -46,64 +46,7 @@ pub struct Options {
     pub ignore_namespace: bool,
 }
 
-/// What kind of file is compared; decides how objects are identified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    /// A stream of Kubernetes objects (apiVersion group, kind, namespace, name).
-    Kubernetes,
-    /// A Compose file (services, volumes, networks, secrets, configs by name).
-    Compose,
-    /// Helm values (one object, compared by key path).
-    HelmValues,
-}
-
-impl Target {
-    /// The lowercase name used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Kubernetes => "kubernetes",
-            Target::Compose => "compose",
-            Target::HelmValues => "helm-values",
-        }
-    }
-}
-
-impl From<crate::spec::Target> for Target {
-    fn from(target: crate::spec::Target) -> Target {
-        match target {
-            crate::spec::Target::Kubernetes => Target::Kubernetes,
-            crate::spec::Target::Helm => Target::HelmValues,
-            crate::spec::Target::Compose => Target::Compose,
-        }
-    }
-}
-
-impl Target {
-    /// The target of a rendered or golden file by its name: `values.yaml` is Helm values,
-    /// `compose.yaml` Compose, anything else Kubernetes.
-    pub fn of_file_name(path: &str) -> Target {
-        crate::spec::Target::ALL
-            .into_iter()
-            .find(|t| path.rsplit('/').next() == Some(t.file_name()))
-            .map_or(Target::Kubernetes, Target::from)
-    }
-
-    /// What a file of this target is, for messages: `a Kubernetes manifest`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Target::Kubernetes => "a Kubernetes manifest",
-            Target::Compose => "a Compose file",
-            Target::HelmValues => "a Helm values file",
-        }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::manifest::Target;
 
 /// Which object a change is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

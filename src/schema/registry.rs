@@ -56,27 +56,7 @@ const HELM_VALUES: &str = include_str!("../../schemas/helm/app-chart.values.sche
 /// The Kubernetes version used when none is given.
 pub const DEFAULT_KUBERNETES_MINOR: u32 = 37;
 
-/// What a document is validated as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Target {
-    /// A Kubernetes resource (by its `apiVersion` and `kind`), built-in or CRD.
-    Kubernetes,
-    /// A Compose file.
-    Compose,
-    /// Helm values of the conventional application chart.
-    HelmValues,
-}
-
-impl Target {
-    /// The user-facing name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Kubernetes => "kubernetes",
-            Target::Compose => "compose",
-            Target::HelmValues => "helm-values",
-        }
-    }
-}
+pub use crate::manifest::Target;
 
 /// How a [`Registry`] validates.
 #[derive(Debug, Clone, Default)]
