@@ -188,14 +188,16 @@ const MASK: &str = "***";
 pub(crate) fn mask_secret(line: &str, col: u32) -> (String, u32) {
     let indent = line.len() - line.trim_start_matches([' ', '\t', '-']).len();
     let list_item = line.trim_start().starts_with("- ");
-    let keep = if let Some(i) = line.find(": ") {
-        i + 2
-    } else if line.trim_end().ends_with(':') {
-        return (line.to_string(), col);
-    } else if let Some(i) = line.find('=').filter(|&i| list_item && i > indent) {
-        i + 1
-    } else {
-        indent
+    let colon = line.find(": ");
+    let equals = line.find('=').filter(|&i| list_item && i > indent);
+    // Whichever separator comes first ends the key: `- PASSWORD=x # note: y` keeps only
+    // `- PASSWORD=`.
+    let keep = match (colon, equals) {
+        (Some(c), Some(e)) if e < c => e + 1,
+        (Some(c), _) => c + 2,
+        (None, Some(e)) => e + 1,
+        (None, None) if line.trim_end().ends_with(':') => return (line.to_string(), col),
+        (None, None) => indent,
     };
     let (head, tail) = line.split_at(keep);
     if tail.trim().is_empty() {
@@ -298,6 +300,10 @@ mod tests {
         assert_eq!(
             mask_secret("  token: {a: b, c: d}", 3),
             ("  token: ***".to_string(), 3)
+        );
+        assert_eq!(
+            mask_secret("      - POSTGRES_PASSWORD=postgres # note: x", 9),
+            ("      - POSTGRES_PASSWORD=***".to_string(), 9)
         );
     }
 }
