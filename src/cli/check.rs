@@ -37,18 +37,9 @@ pub struct Args {
     /// The workspace folder (holds `environments/` and `golden/`).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub workspace: PathBuf,
-    /// The lowest severity that fails the run (default: `failOn` of the profile, else error).
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<super::lint::FailOn>,
-    /// Run only these rules: codes (SS101), names (run-as-non-root), code prefixes or ALL.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Vec<String>,
-    /// Run these rules in addition to the profile's.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-    /// Do not run these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
+    /// Rule selection and failure threshold.
+    #[command(flatten)]
+    pub policy: super::lint::PolicyArgs,
     /// Kubernetes version to validate against (default: `kubernetesVersion` in
     /// shipshape.yaml, else the newest bundled).
     #[arg(long, value_name = "VERSION")]
@@ -100,13 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         strict: true,
         ..Default::default()
     })?;
-    let cli_layer = Profile {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on.map(severity_of),
-        ..Default::default()
-    };
+    let cli_layer = args.policy.profile();
     // A bad selector on the command line or in shipshape.yaml is one usage error, up front.
     for id in &ids {
         config
@@ -172,13 +157,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         EXIT_CLEAN
     };
     Ok(ExitCode::from(code))
-}
-
-fn severity_of(f: super::lint::FailOn) -> Severity {
-    match f {
-        super::lint::FailOn::Error => Severity::Error,
-        super::lint::FailOn::Warning => Severity::Warning,
-    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -30,6 +30,26 @@ pub struct Args {
     /// Output formats.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Rule selection and failure threshold.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Apply this environment's profile from shipshape.yaml (and, for `production` or
+    /// `prod`, the production-only rules).
+    #[arg(long, value_name = "ENV")]
+    pub environment: Option<String>,
+    /// The configuration file (default: ./shipshape.yaml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// ConfigMaps and Secrets that exist outside the given files (config-refs-exist skips
+    /// them). Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub external: Vec<String>,
+}
+
+/// The rule selection flags that `lint` and `check` share: one layer on top of the profiles
+/// of shipshape.yaml.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PolicyArgs {
     /// The lowest severity that fails the run (default: `failOn` of the profile, else error).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
@@ -43,17 +63,22 @@ pub struct Args {
     /// Do not run these rules.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,
-    /// Apply this environment's profile from shipshape.yaml (and, for `production` or
-    /// `prod`, the production-only rules).
-    #[arg(long, value_name = "ENV")]
-    pub environment: Option<String>,
-    /// The configuration file (default: ./shipshape.yaml when it exists).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// ConfigMaps and Secrets that exist outside the given files (config-refs-exist skips
-    /// them). Comma-separated or repeated.
-    #[arg(long, value_delimiter = ',', value_name = "NAME")]
-    pub external: Vec<String>,
+}
+
+impl PolicyArgs {
+    /// The flags as a profile layer.
+    pub fn profile(&self) -> Profile {
+        Profile {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            fail_on: self.fail_on.map(|f| match f {
+                FailOn::Error => Severity::Error,
+                FailOn::Warning => Severity::Warning,
+            }),
+            ..Profile::default()
+        }
+    }
 }
 
 /// Failure thresholds.
@@ -72,16 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Config::load_file(path)?,
         None => Config::load(Path::new("."))?,
     };
-    let cli_layer = Profile {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on.map(|f| match f {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-        }),
-        ..Profile::default()
-    };
+    let cli_layer = args.policy.profile();
     let selection = config
         .selection(args.environment.as_deref(), &[&cli_layer])
         .context("invalid rule selection")?;
