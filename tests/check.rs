@@ -214,3 +214,52 @@ fn an_unknown_selection_suggests_the_right_name() {
         "error: `materi-apii` matches no environment; did you mean `materi-api`?\n"
     );
 }
+
+#[test]
+fn json_output_is_one_document_even_with_drift() {
+    let ws = workspace();
+    edit(
+        ws.path().join("environments/materi-api/app.yaml"),
+        "tag: v1.0.0",
+        "tag: v1.1.0",
+    );
+    let out = shipshape(
+        ws.path(),
+        &["check", "materi-api/production", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", stdout(&out)));
+    assert_eq!(report["command"], "check");
+    let drift: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "golden-drift")
+        .collect();
+    assert_eq!(
+        drift.len(),
+        2,
+        "kubernetes.yaml and values.yaml drift: {report}"
+    );
+}
+
+#[test]
+fn an_invalid_exemption_in_a_spec_is_an_input_error() {
+    let ws = workspace();
+    let spec = ws.path().join("environments/materi-api/production.yaml");
+    let mut text = std::fs::read_to_string(&spec).unwrap();
+    text.push_str("allow:\n  - rule: min-replica\n    reason: one pod is enough here\n");
+    std::fs::write(&spec, text).unwrap();
+    let out = shipshape(ws.path(), &["check", "materi-api/production"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown rule `min-replica` (did you mean `min-replicas`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("environments/materi-api/production.yaml:"),
+        "{err}"
+    );
+}
