@@ -1,39 +1,13 @@
 //! `shipshape check` and `shipshape golden accept` as a user meets them, on a copy of this
 //! repository's own workspace.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A temporary copy of the repository's workspace (environments, templates, golden).
 fn workspace() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["environments", "templates", "golden", "schemas"] {
-        if repo.join(sub).is_dir() {
-            copy_dir(&repo.join(sub), &dir.path().join(sub));
-        }
-    }
-    if repo.join("shipshape.yaml").is_file() {
-        std::fs::copy(
-            repo.join("shipshape.yaml"),
-            dir.path().join("shipshape.yaml"),
-        )
-        .unwrap();
-    }
-    dir
+    common::repo_workspace_copy()
 }
 
 fn shipshape(ws: &Path, args: &[&str]) -> Output {

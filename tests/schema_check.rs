@@ -1,21 +1,11 @@
 //! `shipshape check` validates every rendered file in strict mode: an invalid render fails the
 //! check with the rendered file's location and the environment it came from.
 
+mod common;
+
+use common::copy_dir;
 use std::path::Path;
 use std::process::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn an_invalid_render_fails_check_at_its_line() {
