@@ -26,6 +26,15 @@ fn errors(root: &Path, env: &str) -> String {
     load_environment(root, &id).unwrap_err().to_string()
 }
 
+/// The errors of `shop/production` with the shared app.yaml and this production.yaml.
+fn production_errors(production: &str) -> String {
+    let ws = workspace(&[
+        ("environments/shop/app.yaml", APP),
+        ("environments/shop/production.yaml", production),
+    ]);
+    errors(ws.path(), "production")
+}
+
 #[test]
 fn a_valid_spec_loads_with_layering() {
     let ws = workspace(&[
@@ -103,14 +112,7 @@ fn missing_required_key_names_it() {
 
 #[test]
 fn enum_values_suggest_the_closest() {
-    let ws = workspace(&[
-        ("environments/shop/app.yaml", APP),
-        (
-            "environments/shop/production.yaml",
-            "image:\n  pullPolicy: IfNotPresnt\n",
-        ),
-    ]);
-    let text = errors(ws.path(), "production");
+    let text = production_errors("image:\n  pullPolicy: IfNotPresnt\n");
     assert!(
         text.contains("production.yaml:2:15: `image.pullPolicy`: `IfNotPresnt` is not allowed\n  help: did you mean `IfNotPresent`?"),
         "{text}"
@@ -119,14 +121,9 @@ fn enum_values_suggest_the_closest() {
 
 #[test]
 fn literal_secrets_are_refused() {
-    let ws = workspace(&[
-        ("environments/shop/app.yaml", APP),
-        (
-            "environments/shop/production.yaml",
-            "config:\n  data:\n    LOG_LEVEL: info\n    JWT_SECRET: hunter2\n    CACHE_URL: redis://:pw@redis:6379\n",
-        ),
-    ]);
-    let text = errors(ws.path(), "production");
+    let text = production_errors(
+        "config:\n  data:\n    LOG_LEVEL: info\n    JWT_SECRET: hunter2\n    CACHE_URL: redis://:pw@redis:6379\n",
+    );
     assert!(
         text.contains("production.yaml:4:17: `JWT_SECRET` looks like a secret"),
         "{text}"
@@ -143,14 +140,7 @@ fn literal_secrets_are_refused() {
 
 #[test]
 fn probe_ports_must_exist() {
-    let ws = workspace(&[
-        ("environments/shop/app.yaml", APP),
-        (
-            "environments/shop/production.yaml",
-            "probes:\n  liveness:\n    http: {path: /health, port: htp}\n",
-        ),
-    ]);
-    let text = errors(ws.path(), "production");
+    let text = production_errors("probes:\n  liveness:\n    http: {path: /health, port: htp}\n");
     assert!(
         text.contains("production.yaml:3:33: probe `liveness` uses port `htp`, which `ports` does not declare\n  help: did you mean `http`?"),
         "{text}"
@@ -159,14 +149,7 @@ fn probe_ports_must_exist() {
 
 #[test]
 fn yaml_syntax_errors_are_located() {
-    let ws = workspace(&[
-        ("environments/shop/app.yaml", APP),
-        (
-            "environments/shop/production.yaml",
-            "replicas: 3\n  image: x\n",
-        ),
-    ]);
-    let text = errors(ws.path(), "production");
+    let text = production_errors("replicas: 3\n  image: x\n");
     assert!(
         text.starts_with(
             "environment shop/production has 1 error:\nenvironments/shop/production.yaml:2:"
@@ -178,14 +161,7 @@ fn yaml_syntax_errors_are_located() {
 
 #[test]
 fn duplicate_keys_are_errors() {
-    let ws = workspace(&[
-        ("environments/shop/app.yaml", APP),
-        (
-            "environments/shop/production.yaml",
-            "replicas: 3\nreplicas: 4\n",
-        ),
-    ]);
-    let text = errors(ws.path(), "production");
+    let text = production_errors("replicas: 3\nreplicas: 4\n");
     assert!(
         text.contains("production.yaml:2:1: YAML syntax error: duplicate key `replicas`"),
         "{text}"
