@@ -87,6 +87,17 @@ fn pos_of(span: &Span) -> Pos {
     }
 }
 
+/// A syntax error of the reader, at its position.
+fn scan_error(e: &saphyr_parser::ScanError) -> YamlError {
+    YamlError {
+        pos: Pos {
+            line: e.marker().line() as u32,
+            col: e.marker().col() as u32 + 1,
+        },
+        message: e.info().to_string(),
+    }
+}
+
 /// Parses a multi-document YAML stream, keeping positions.
 ///
 /// Duplicate keys in a mapping are errors (YAML forbids them; peers silently keep the last).
@@ -99,13 +110,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
     let mut doc_pos = Pos { line: 1, col: 1 };
     let mut current: Option<Node> = None;
     while let Some(item) = parser.next_event() {
-        let (event, span) = item.map_err(|e| YamlError {
-            pos: Pos {
-                line: e.marker().line() as u32,
-                col: e.marker().col() as u32 + 1,
-            },
-            message: e.info().to_string(),
-        })?;
+        let (event, span) = item.map_err(|e| scan_error(&e))?;
         let pos = pos_of(&span);
         let node = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
@@ -233,13 +238,7 @@ pub fn parse_values(
     let mut root_pos: Option<Pos> = None;
     let mut current: Option<Value> = None;
     while let Some(item) = parser.next_event() {
-        let (event, span) = item.map_err(|e| YamlError {
-            pos: Pos {
-                line: e.marker().line() as u32,
-                col: e.marker().col() as u32 + 1,
-            },
-            message: e.info().to_string(),
-        })?;
+        let (event, span) = item.map_err(|e| scan_error(&e))?;
         let value = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
             Event::DocumentStart(_) => {
