@@ -237,3 +237,47 @@ fn an_invalid_exemption_in_a_spec_is_an_input_error() {
         "{err}"
     );
 }
+
+#[test]
+fn sarif_output_documents_every_code_it_reports() {
+    let ws = workspace();
+    edit(
+        ws.path().join("environments/materi-api/app.yaml"),
+        "tag: v1.0.0",
+        "tag: v1.1.0",
+    );
+    let sarif_path = ws.path().join("check.sarif");
+    let out = shipshape(
+        ws.path(),
+        &[
+            "check",
+            "materi-api",
+            "--format",
+            &format!("sarif={}", sarif_path.display()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let run = &sarif["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for result in run["results"].as_array().unwrap() {
+        let id = result["ruleId"].as_str().unwrap();
+        assert!(rules.contains(&id), "result {id} has no rule in {rules:?}");
+    }
+    let drift = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "golden-drift")
+        .unwrap_or_else(|| panic!("no golden-drift rule in {rules:?}"));
+    assert_eq!(
+        drift["shortDescription"]["text"],
+        "The rendered file differs from its committed golden copy."
+    );
+}

@@ -135,7 +135,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         merged.sources.extend(outcome.report.sources);
     }
     merged.sort();
-    merged.rules = policy::rule_docs(&merged.findings);
+    merged.rules = rule_docs(&merged.findings);
     args.output.emit(&merged)?;
     if text_to_stdout {
         let envs = ids.len();
@@ -158,6 +158,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     Ok(ExitCode::from(code))
 }
+
+/// Documentation of every code among the findings: policy rules, validation codes and drift.
+fn rule_docs(findings: &[Finding]) -> Vec<report::RuleDoc> {
+    let used = |code: &str| findings.iter().any(|f| f.rule.code == code);
+    let mut docs = policy::rule_docs(findings);
+    docs.extend(
+        schema::validate::codes::rule_docs()
+            .into_iter()
+            .filter(|d| used(&d.rule.code)),
+    );
+    if used(DRIFT) {
+        docs.push(report::RuleDoc {
+            rule: RuleRef {
+                code: DRIFT.into(),
+                name: DRIFT.into(),
+            },
+            summary: "The rendered file differs from its committed golden copy.".into(),
+            doc: "`check` renders every environment and compares each file with `golden/<app>/<env>/<file>`: a missing, different or no longer rendered golden file is drift.\n\nReview the change with `shipshape diff <app>/<env>`; if it is intended, accept it with `shipshape golden accept <app>/<env>` and commit the golden files.".into(),
+            severity: Severity::Error,
+        });
+    }
+    docs
+}
+
+/// The code of golden drift findings.
+const DRIFT: &str = "golden-drift";
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
@@ -325,8 +351,8 @@ fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
     };
     Finding {
         rule: RuleRef {
-            code: "golden-drift".into(),
-            name: "golden-drift".into(),
+            code: DRIFT.into(),
+            name: DRIFT.into(),
         },
         severity: Severity::Error,
         message,
