@@ -54,6 +54,16 @@ pub trait RenderedText {
     fn text(&self) -> &str;
 }
 
+impl RenderedText for crate::render::RenderedFile {
+    fn rel_path(&self) -> &str {
+        &self.path
+    }
+
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// The files under `golden/<app>/<env>/`, as paths relative to `golden/`.
 pub fn golden_files(golden_dir: &Path, id: &EnvId) -> Vec<String> {
     let dir = golden_dir.join(&id.app).join(&id.env);

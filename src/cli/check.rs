@@ -3,7 +3,7 @@
 //! findings. Exit 0 clean, 1 drift, invalid resources or findings, 2 spec, template or usage
 //! errors. Nothing is written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -12,13 +12,13 @@ use rayon::prelude::*;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::config::Config;
 use crate::diff;
-use crate::golden::{self, Drift, RenderedText};
+use crate::golden::{self, Drift};
 use crate::manifest::{self, Location, Source};
 use crate::policy;
 use crate::policy::environment::environment_context;
 use crate::policy::exemption::Date;
 use crate::policy::profile::Profile;
-use crate::render::{RenderedFile, Renderer};
+use crate::render::Renderer;
 use crate::report::{self, Finding, OutputArgs, Report, RuleRef, Severity};
 use crate::schema::{self, Registry};
 use crate::spec::{self, EnvId, Environment, Target};
@@ -52,22 +52,12 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-impl RenderedText for RenderedFile {
-    fn rel_path(&self) -> &str {
-        &self.path
-    }
-
-    fn text(&self) -> &str {
-        &self.text
-    }
-}
-
 /// What checking one environment produced.
 struct Outcome {
     error: Option<String>,
     fails: bool,
     files: usize,
-    drift: Vec<(Drift, Target)>,
+    drift: Vec<Drift>,
     report: Report,
 }
 
@@ -123,10 +113,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("error: {e}\n");
             continue;
         }
-        for (d, target) in &outcome.drift {
+        for d in &outcome.drift {
             drifted += 1;
             if text_to_stdout {
-                print!("{}", show_drift(d, *target, args.show_secrets, color));
+                print!("{}", show_drift(d, args.show_secrets, color));
             }
         }
         fails |= outcome.fails;
@@ -277,23 +267,12 @@ fn check_environment(
     let mut findings = policy::lint(&lint_docs, &cx);
     for f in &mut findings {
         if let Some(key) = f.spec_hint.take() {
-            f.spec_hint = Some(spec_hint(&env, &key));
+            f.spec_hint = Some(spec_hint(&ws.root, &env, &key));
         }
     }
     report.findings.extend(findings);
     outcome.fails = !drift.is_empty() || report.fails(fail_on);
-    let targets: Vec<Target> = rendered.iter().map(|f| f.target).collect();
-    outcome.drift = drift
-        .into_iter()
-        .map(|d| {
-            let target = targets
-                .iter()
-                .copied()
-                .find(|t| d.path().ends_with(t.file_name()))
-                .unwrap_or(Target::Kubernetes);
-            (d, target)
-        })
-        .collect();
+    outcome.drift = drift;
     outcome
 }
 
@@ -306,7 +285,7 @@ fn resource_name(doc: &manifest::Document, target: Target) -> String {
 }
 
 /// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".
-fn spec_hint(env: &Environment, key: &str) -> String {
+fn spec_hint(root: &Path, env: &Environment, key: &str) -> String {
     let pointer = super::explain_value::key_to_pointer(key);
     match env.layered.origins.get(&pointer) {
         Some(origin) => format!("`{key}` is set at {}", origin.key_location()),
@@ -314,20 +293,11 @@ fn spec_hint(env: &Environment, key: &str) -> String {
             let file = env
                 .files
                 .last()
-                .map(|f| spec::load::display_path(&env_root(env), f))
+                .map(|f| spec::load::display_path(root, f))
                 .unwrap_or_default();
             format!("set `{key}` in {file}")
         }
     }
-}
-
-fn env_root(env: &Environment) -> PathBuf {
-    // files are <root>/environments/<app>/<file>
-    env.files
-        .last()
-        .and_then(|f| f.parent()?.parent()?.parent())
-        .map(PathBuf::from)
-        .unwrap_or_default()
 }
 
 fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
@@ -372,48 +342,43 @@ fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
 }
 
 /// The drift of one file through the object-aware diff; a plain line diff when the files
-/// differ only in what the objects do not hold (comments, formatting).
-fn show_drift(d: &Drift, target: Target, show_secrets: bool, color: bool) -> String {
-    let (old, new) = match d {
-        Drift::Missing { rendered, .. } => (None, Some(rendered.as_str())),
-        Drift::Changed {
-            golden, rendered, ..
-        } => (Some(golden.as_str()), Some(rendered.as_str())),
-        Drift::Stale { golden, .. } => (Some(golden.as_str()), None),
-    };
-    let diff_target = manifest::Target::from(target);
-    let path = format!("golden/{}", d.path());
+/// differ only in what the objects do not hold (comments, formatting) or the golden file no
+/// longer parses.
+fn show_drift(d: &Drift, show_secrets: bool, color: bool) -> String {
     let note = match d {
         Drift::Missing { .. } => "golden file missing",
         Drift::Changed { .. } => "golden file differs",
         Drift::Stale { .. } => "no longer rendered",
     };
-    let mut out = format!("drift: {path}: {note}\n");
-    let semantic = diff::compare_texts(
-        &path,
-        diff_target,
-        old,
-        new,
-        &diff::Options {
-            show_secrets,
-            ..Default::default()
-        },
-    );
-    match semantic {
-        Ok(fd) if !fd.is_empty() => {
+    let mut out = format!("drift: golden/{}: {note}\n", d.path());
+    let options = diff::Options {
+        show_secrets,
+        ..Default::default()
+    };
+    match diff::workspace::drift_diffs(std::slice::from_ref(d), &options) {
+        Ok(files) if !files.is_empty() => {
             out.push_str(&diff::render(
-                std::slice::from_ref(&fd),
+                &files,
                 diff::Format::Human,
                 &diff::FormatOptions { color },
             ));
         }
         _ => {
-            let text = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""));
+            let (old, new) = match d {
+                Drift::Missing { rendered, .. } => ("", rendered.as_str()),
+                Drift::Changed {
+                    golden, rendered, ..
+                } => (golden.as_str(), rendered.as_str()),
+                Drift::Stale { golden, .. } => (golden.as_str(), ""),
+            };
             out.push_str(
-                &text
+                &similar::TextDiff::from_lines(old, new)
                     .unified_diff()
                     .context_radius(3)
-                    .header(&path, &format!("rendered/{}", d.path()))
+                    .header(
+                        &format!("golden/{}", d.path()),
+                        &format!("rendered/{}", d.path()),
+                    )
                     .to_string(),
             );
         }

@@ -53,38 +53,8 @@ pub fn rendered_vs_golden(
     let golden_dir = workspace.golden_dir();
     let mut files = Vec::new();
     for (id, rendered_files) in &rendered {
-        let mut texts: BTreeMap<String, (Target, Option<String>, Option<&str>)> = BTreeMap::new();
-        for file in rendered_files {
-            texts.insert(
-                file.path.clone(),
-                (file.target.into(), None, Some(file.text.as_str())),
-            );
-        }
-        for rel in golden::golden_files(&golden_dir, id) {
-            texts
-                .entry(rel.clone())
-                .or_insert((Target::of_file_name(&rel), None, None));
-        }
-        for (rel, (target, golden_text, rendered_text)) in &mut texts {
-            let path = golden_dir.join(rel);
-            *golden_text = match std::fs::read_to_string(&path) {
-                Ok(text) => Some(text),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => anyhow::bail!("golden/{rel}: cannot read: {e}"),
-            };
-            let golden_name = format!("golden/{rel}");
-            let rendered_name = format!("rendered/{rel}");
-            let diff = compare_named(
-                rel,
-                *target,
-                golden_text.as_deref().map(|t| (golden_name.as_str(), t)),
-                rendered_text.map(|t| (rendered_name.as_str(), t)),
-                options,
-            )?;
-            if !diff.is_empty() {
-                files.push(diff);
-            }
-        }
+        let drift = golden::compare(&golden_dir, id, rendered_files)?;
+        files.extend(drift_diffs(&drift, options)?);
     }
     Ok(WorkspaceDiff { files, errors })
 }
