@@ -85,17 +85,18 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
                 .filter(|d| !matches!(d, Drift::Stale { .. }))
                 .count();
         for d in drift {
-            let path = golden_dir.join(d.path());
+            let rel = d.path().to_string();
+            let path = golden_dir.join(&rel);
             match d {
                 Drift::Missing { rendered, .. } | Drift::Changed { rendered, .. } => {
                     golden::write_atomic(&path, rendered.as_bytes())
                         .with_context(|| format!("writing {}", path.display()))?;
-                    println!("wrote golden/{}", d_path(&path, &golden_dir));
+                    println!("wrote golden/{rel}");
                 }
                 Drift::Stale { .. } => {
                     std::fs::remove_file(&path)
                         .with_context(|| format!("removing {}", path.display()))?;
-                    println!("removed golden/{}", d_path(&path, &golden_dir));
+                    println!("removed golden/{rel}");
                 }
             }
             changed += 1;
@@ -103,11 +104,4 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{changed} golden file(s) updated, {unchanged} unchanged");
     Ok(ExitCode::SUCCESS)
-}
-
-fn d_path(path: &std::path::Path, golden_dir: &std::path::Path) -> String {
-    path.strip_prefix(golden_dir)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
