@@ -5,7 +5,6 @@
 //! findings and make the exit code 2; the other files are still linted.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -147,10 +146,8 @@ fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, Loa
             stdin_used = true;
             files.push(None);
         } else if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)
+            let found = manifest::manifest_files(path)
                 .with_context(|| format!("cannot read folder {}", path.display()))?;
-            found.sort();
             files.extend(found.into_iter().map(Some));
         } else if path.exists() {
             files.push(Some(path.clone()));
@@ -162,40 +159,9 @@ fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, Loa
         .into_par_iter()
         .map(|f| match f {
             Some(path) => Source::read(&path),
-            None => {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(|e| LoadError {
-                        path: "-".into(),
-                        pos: None,
-                        message: format!("cannot read stdin: {e}"),
-                    })?;
-                Ok(Source::new("-", text))
-            }
+            None => Source::read_stdin(),
         })
         .collect())
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type()?.is_dir() {
-            if !hidden {
-                walk(&path, out)?;
-            }
-        } else if !hidden
-            && matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Parses every source (in parallel); documents keep the sources' order.

@@ -1,6 +1,5 @@
 //! `shipshape validate`: validate manifests against Kubernetes, CRD, Compose and Helm values schemas.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -129,27 +128,7 @@ fn validate_input(
     target: Option<Target>,
 ) -> (Option<Arc<Source>>, Vec<ResourceResult>) {
     let source = match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(Source::new("-", text)),
-                    Err(e) => Err(LoadError {
-                        path: "-".into(),
-                        pos: Some(crate::manifest::pos_at_offset(
-                            &String::from_utf8_lossy(e.as_bytes()),
-                            e.utf8_error().valid_up_to(),
-                        )),
-                        message: "file is not valid UTF-8".into(),
-                    }),
-                },
-                Err(e) => Err(LoadError {
-                    path: "-".into(),
-                    pos: None,
-                    message: format!("cannot read stdin: {e}"),
-                }),
-            }
-        }
+        Input::Stdin => Source::read_stdin(),
         Input::File(path) => Source::read(&path),
     };
     match source {
@@ -213,29 +192,12 @@ fn collect_inputs(paths: &[String]) -> anyhow::Result<Vec<Input>> {
         let meta = std::fs::metadata(&path)
             .map_err(|e| anyhow::anyhow!("{p}: cannot read: {e}; check the path"))?;
         if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(&path, &mut files).map_err(|e| anyhow::anyhow!("{p}: cannot read folder: {e}"))?;
-            files.sort();
+            let files = crate::manifest::manifest_files(&path)
+                .map_err(|e| anyhow::anyhow!("{p}: cannot read folder: {e}"))?;
             inputs.extend(files.into_iter().map(Input::File));
         } else {
             inputs.push(Input::File(path));
         }
     }
     Ok(inputs)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

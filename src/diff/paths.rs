@@ -49,13 +49,7 @@ fn load_file(path: &Path) -> Result<Loaded, LoadError> {
     if !is_stdin(path) {
         return load(path, path.display().to_string());
     }
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| LoadError {
-        path: "-".into(),
-        pos: None,
-        message: format!("cannot read standard input: {e}"),
-    })?;
-    parse("-".into(), manifest::load(&Source::new("-", text))?)
+    parse("-".into(), manifest::load(&Source::read_stdin()?)?)
 }
 
 fn parse(rel: String, docs: Vec<crate::manifest::Document>) -> Result<Loaded, LoadError> {
@@ -160,38 +154,20 @@ fn pick(old: Target, new: Target, old_wins: bool) -> Target {
 
 /// Every manifest file under a folder, as paths relative to it with `/` separators, sorted.
 fn manifest_files(root: &Path) -> Result<Vec<String>, LoadError> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), LoadError> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| io_error(dir, format!("cannot read folder: {e}")))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| io_error(dir, format!("cannot read folder: {e}")))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            let meta = std::fs::metadata(&path)
-                .map_err(|e| io_error(&path, format!("cannot read: {e}")))?;
-            if meta.is_dir() {
-                walk(root, &path, out)?;
-            } else if [".yaml", ".yml", ".json"]
-                .iter()
-                .any(|ext| name.ends_with(ext))
-            {
-                let rel = path.strip_prefix(root).unwrap_or(&path);
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(rel.join("/"));
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(root, root, &mut out)?;
-    out.sort();
-    Ok(out)
+    let files = manifest::manifest_files(root)
+        .map_err(|e| io_error(root, format!("cannot read folder: {e}")))?;
+    let mut rel: Vec<String> = files
+        .iter()
+        .map(|path| {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    rel.sort();
+    Ok(rel)
 }
 
 fn join(root: &Path, rel: &str) -> PathBuf {

@@ -49,15 +49,33 @@ impl Source {
             pos: None,
             message: format!("cannot read file: {e}"),
         })?;
-        let text = String::from_utf8(bytes).map_err(|e| LoadError {
-            path: display.clone(),
-            pos: Some(pos_at_offset(
-                &String::from_utf8_lossy(e.as_bytes()),
-                e.utf8_error().valid_up_to(),
-            )),
-            message: "file is not valid UTF-8".into(),
+        Source::from_bytes(display, bytes)
+    }
+
+    /// Reads standard input; its display path is `-`.
+    pub fn read_stdin() -> Result<Arc<Source>, LoadError> {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| LoadError {
+            path: "-".into(),
+            pos: None,
+            message: format!("cannot read standard input: {e}"),
         })?;
-        Ok(Source::new(display, text))
+        Source::from_bytes("-".into(), bytes)
+    }
+
+    /// A source from raw bytes, which must be UTF-8 (the error points at the first bad byte).
+    fn from_bytes(display: String, bytes: Vec<u8>) -> Result<Arc<Source>, LoadError> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(display, text)),
+            Err(e) => Err(LoadError {
+                pos: Some(pos_at_offset(
+                    &String::from_utf8_lossy(e.as_bytes()),
+                    e.utf8_error().valid_up_to(),
+                )),
+                path: display,
+                message: "file is not valid UTF-8".into(),
+            }),
+        }
     }
 
     /// The stream parsed with positions (parsed once, on first use).
@@ -365,6 +383,33 @@ fn line_slice(text: &str, first: u32, end: u32) -> &str {
         }
     }
     &text[start.unwrap_or(text.len())..]
+}
+
+/// Every manifest file (`.yaml`, `.yml`, `.json`) under a folder, recursively, sorted; hidden
+/// files and folders (`.git`) are left out.
+pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if std::fs::metadata(&path)?.is_dir() {
+                walk(&path, out)?;
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    out.sort();
+    Ok(out)
 }
 
 /// The line and column of a byte offset in a text.
