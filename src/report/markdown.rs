@@ -20,22 +20,18 @@ impl Render for Markdown {
 
         if report.has_resources() {
             let r = &summary.resources;
-            out.push_str("\n| Resources | Valid | Invalid | Errors | Skipped |\n");
-            out.push_str("|---:|---:|---:|---:|---:|\n");
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                r.total, r.valid, r.invalid, r.error, r.skipped
+            count_table(
+                &mut out,
+                ["Resources", "Valid", "Invalid", "Errors", "Skipped"],
+                [r.total, r.valid, r.invalid, r.error, r.skipped],
             );
         }
         if report.has_finding_summary() {
             let f = &summary.findings;
-            out.push_str("\n| Findings | Errors | Warnings | Infos | Exempted |\n");
-            out.push_str("|---:|---:|---:|---:|---:|\n");
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                f.total, f.error, f.warning, f.info, f.exempted
+            count_table(
+                &mut out,
+                ["Findings", "Errors", "Warnings", "Infos", "Exempted"],
+                [f.total, f.error, f.warning, f.info, f.exempted],
             );
         }
 
@@ -141,4 +137,12 @@ pub fn cell(s: &str) -> String {
         }
     }
     out
+}
+
+/// A one-row table of counts, right-aligned.
+fn count_table(out: &mut String, headers: [&str; 5], counts: [usize; 5]) {
+    let _ = writeln!(out, "\n| {} |", headers.join(" | "));
+    out.push_str("|---:|---:|---:|---:|---:|\n");
+    let cells: Vec<String> = counts.iter().map(ToString::to_string).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
 }
