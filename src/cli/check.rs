@@ -286,7 +286,7 @@ fn resource_name(doc: &manifest::Document, target: Target) -> String {
 
 /// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".
 fn spec_hint(root: &Path, env: &Environment, key: &str) -> String {
-    let pointer = super::explain_value::key_to_pointer(key);
+    let pointer = spec::load::key_to_pointer(key);
     match env.layered.origins.get(&pointer) {
         Some(origin) => format!("`{key}` is set at {}", origin.key_location()),
         None => {

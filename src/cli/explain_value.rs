@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::Value;
 
-use crate::manifest::yaml::escape_token;
-use crate::spec::{self, load::key_path};
+use crate::spec::{self, load::key_path, load::key_to_pointer};
 use crate::workspace::Workspace;
 
 /// Arguments of `shipshape explain-value`.
@@ -26,27 +25,6 @@ pub struct Args {
     /// The workspace folder (holds `environments/`).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub workspace: PathBuf,
-}
-
-/// Turns `a.b[0].c` (or `a.b.0.c`) into the JSON pointer `/a/b/0/c`.
-pub fn key_to_pointer(key: &str) -> String {
-    let mut pointer = String::new();
-    for part in key.split('.').filter(|p| !p.is_empty()) {
-        let mut rest = part;
-        let name_end = rest.find('[').unwrap_or(rest.len());
-        if name_end > 0 {
-            pointer.push('/');
-            pointer.push_str(&escape_token(&rest[..name_end]));
-        }
-        rest = &rest[name_end..];
-        while let Some(open) = rest.strip_prefix('[') {
-            let close = open.find(']').unwrap_or(open.len());
-            pointer.push('/');
-            pointer.push_str(&open[..close]);
-            rest = open.get(close + 1..).unwrap_or("");
-        }
-    }
-    pointer
 }
 
 /// Runs the subcommand.
@@ -132,20 +110,4 @@ fn indent(text: &str) -> String {
         .collect::<String>()
         .trim_end()
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::key_to_pointer;
-
-    #[test]
-    fn key_paths_become_pointers() {
-        assert_eq!(
-            key_to_pointer("autoscaling.minReplicas"),
-            "/autoscaling/minReplicas"
-        );
-        assert_eq!(key_to_pointer("ports[0].name"), "/ports/0/name");
-        assert_eq!(key_to_pointer("ports.1"), "/ports/1");
-        assert_eq!(key_to_pointer("config.data.a/b"), "/config/data/a~1b");
-    }
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::layer::Layered;
 use super::model::Spec;
 use crate::manifest::Location;
-use crate::manifest::yaml::{NodeKind, parse_stream, pointer_tokens};
+use crate::manifest::yaml::{NodeKind, escape_token, parse_stream, pointer_tokens};
 
 /// An app and one of its environments, e.g. `materi-api/production`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -297,6 +297,27 @@ pub fn key_path(pointer: &str) -> String {
     }
 }
 
+/// Turns `a.b[0].c` (or `a.b.0.c`) into the JSON pointer `/a/b/0/c`.
+pub fn key_to_pointer(key: &str) -> String {
+    let mut pointer = String::new();
+    for part in key.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        let name_end = rest.find('[').unwrap_or(rest.len());
+        if name_end > 0 {
+            pointer.push('/');
+            pointer.push_str(&escape_token(&rest[..name_end]));
+        }
+        rest = &rest[name_end..];
+        while let Some(open) = rest.strip_prefix('[') {
+            let close = open.find(']').unwrap_or(open.len());
+            pointer.push('/');
+            pointer.push_str(&open[..close]);
+            rest = open.get(close + 1..).unwrap_or("");
+        }
+    }
+    pointer
+}
+
 fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
@@ -412,7 +433,7 @@ fn schema_diagnostic(
             unexpected
                 .iter()
                 .map(|name| {
-                    let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(name));
+                    let child = format!("{pointer}/{}", escape_token(name));
                     let help = match super::suggest::closest(name, &known) {
                         Some(s) => Some(format!("did you mean `{s}`?")),
                         None if !known.is_empty() => {
@@ -552,5 +573,21 @@ fn lowercase_first(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_to_pointer;
+
+    #[test]
+    fn key_paths_become_pointers() {
+        assert_eq!(
+            key_to_pointer("autoscaling.minReplicas"),
+            "/autoscaling/minReplicas"
+        );
+        assert_eq!(key_to_pointer("ports[0].name"), "/ports/0/name");
+        assert_eq!(key_to_pointer("ports.1"), "/ports/1");
+        assert_eq!(key_to_pointer("config.data.a/b"), "/config/data/a~1b");
     }
 }
