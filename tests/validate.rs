@@ -861,3 +861,60 @@ fn missing_path_is_a_usage_error() {
     );
     assert_eq!(code, 2);
 }
+
+/// Text and GitHub output are written file by file as results arrive; with a format that
+/// needs the whole report they are written at the end. Both give the same bytes, on stdout
+/// and in files.
+#[test]
+fn streamed_and_collected_output_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let json_arg = format!("json={}", json.display());
+    for format in ["text", "github"] {
+        for verbose in [&[][..], &["--verbose"][..]] {
+            let mut args = vec!["validate", "--strict", ".", "--format", format];
+            args.extend(verbose);
+            let (streamed, _, streamed_code) = run(&args, None);
+            assert!(streamed.lines().count() > 20, "{streamed}");
+
+            let mut collected_args = args.clone();
+            collected_args.extend(["--format", &json_arg]);
+            let (collected, _, collected_code) = run(&collected_args, None);
+            assert_eq!(streamed, collected, "{format} {verbose:?}");
+            assert_eq!((streamed_code, collected_code), (1, 1));
+            assert!(json.is_file());
+
+            let file = dir.path().join(format!("report.{format}"));
+            let file_arg = format!("{format}={}", file.display());
+            let mut file_args = vec!["validate", "--strict", ".", "--format", &file_arg];
+            file_args.extend(verbose);
+            let (stdout, _, code) = run(&file_args, None);
+            assert_eq!((stdout.as_str(), code), ("", 1));
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), streamed);
+        }
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "no temporary file is left: {names:?}");
+}
+
+/// The report is in file order whatever the order of the arguments.
+#[test]
+fn files_are_reported_in_order() {
+    let (sorted, _, code) = run(
+        &["validate", "broken.yaml", "valid.yaml", "wrong-type.yaml"],
+        None,
+    );
+    let (shuffled, _, shuffled_code) = run(
+        &["validate", "wrong-type.yaml", "valid.yaml", "broken.yaml"],
+        None,
+    );
+    assert_eq!(shuffled, sorted);
+    assert_eq!((code, shuffled_code), (1, 1));
+    assert!(
+        sorted.starts_with("broken.yaml:6:1: error[yaml/yaml]"),
+        "{sorted}"
+    );
+}

@@ -2,13 +2,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::cli::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::manifest::{LoadError, Source};
 use crate::report::emit::{Format, FormatSpec, OutputArgs};
+use crate::report::stream::Sink;
 use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
 use crate::schema::{Options, Registry, ResourceResult, Target, codes};
 
@@ -74,6 +74,16 @@ enum Input {
     Stdin,
 }
 
+impl Input {
+    /// The path the report shows for it.
+    fn display(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Stdin => "-".into(),
+        }
+    }
+}
+
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut output = args.report.clone();
@@ -93,57 +103,66 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ignore_missing_schemas: args.ignore_missing_schemas,
         skip: args.skip.clone(),
     })?;
-    let inputs = collect_inputs(&args.paths)?;
+    let mut inputs = collect_inputs(&args.paths)?;
+    // Results are written file by file in the report's order (by display path), so the
+    // inputs are taken in that order.
+    inputs.sort_by_cached_key(Input::display);
     let target = args.target.map(Target::from);
-    let results: Vec<(Option<Arc<Source>>, Vec<ResourceResult>)> = inputs
-        .into_par_iter()
-        .map(|input| validate_input(&registry, input, target))
-        .collect();
-    let mut report = Report {
+    let shell = Report {
         command: "validate".into(),
         rules: codes::rule_docs(),
         ..Report::default()
     };
-    for (source, results) in results {
-        if let Some(source) = source {
-            report.add_source(&source);
-        }
-        for result in results {
-            report.resources.push(result.resource);
-            report.findings.extend(result.findings);
+    let mut sink = Sink::new(shell, &output)?;
+    // Files are validated in parallel a chunk at a time and their results handed on in
+    // order: memory holds one chunk's results, however many files there are.
+    let chunk = rayon::current_num_threads() * FILES_PER_THREAD;
+    for inputs in inputs.chunks(chunk) {
+        let parts: Vec<Report> = inputs
+            .par_iter()
+            .map(|input| validate_input(&registry, input, target))
+            .collect();
+        for part in parts {
+            sink.add(part)?;
         }
     }
-    report.sort();
-    output.emit(&report)?;
-    Ok(ExitCode::from(if report.fails(Severity::Error) {
+    let summary = sink.finish()?;
+    Ok(ExitCode::from(if summary.fails(Severity::Error) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }))
 }
 
-fn validate_input(
-    registry: &Registry,
-    input: Input,
-    target: Option<Target>,
-) -> (Option<Arc<Source>>, Vec<ResourceResult>) {
+/// How many files each thread validates per chunk: enough to keep the threads busy between
+/// the points where results are handed on in order.
+const FILES_PER_THREAD: usize = 64;
+
+/// The results of one input: its resources, findings and (when it has findings, for the
+/// excerpts of the text format) its text.
+fn validate_input(registry: &Registry, input: &Input, target: Option<Target>) -> Report {
     let source = match input {
         Input::Stdin => Source::read_stdin(),
-        Input::File(path) => Source::read(&path),
+        Input::File(path) => Source::read(path),
     };
-    match source {
+    let mut part = Report::default();
+    let results = match source {
         Ok(source) => {
             let results = registry.validate_source(&source, target);
             // Keep only the text of a file with findings (for excerpts), not the position
-            // trees its findings were located with: memory stays flat on large runs.
-            let keep = results
-                .iter()
-                .any(|r| !r.findings.is_empty())
-                .then(|| Source::new(source.path.clone(), source.text.clone()));
-            (keep, results)
+            // trees its findings were located with.
+            if results.iter().any(|r| !r.findings.is_empty()) {
+                part.add_source(&Source::new(source.path.clone(), source.text.clone()));
+            }
+            results
         }
-        Err(e) => (None, vec![unreadable(&e)]),
+        Err(e) => vec![unreadable(&e)],
+    };
+    for result in results {
+        part.resources.push(result.resource);
+        part.findings.extend(result.findings);
     }
+    part
 }
 
 fn unreadable(e: &LoadError) -> ResourceResult {

@@ -17,18 +17,18 @@ pub struct Github;
 impl Render for Github {
     fn render(&self, report: &Report, _options: &RenderOptions) -> String {
         let mut out = String::new();
-        for f in report.findings.iter().filter(|f| f.exempted.is_none()) {
-            out.push_str(&command(f));
-            out.push('\n');
-        }
-        let summary = report.summary();
-        if report.has_resources() {
-            let _ = writeln!(out, "{}", summary.resource_line());
-        }
-        if report.has_finding_summary() {
-            let _ = writeln!(out, "{}", summary.finding_line());
-        }
+        part(report, &mut out);
+        out.push_str(&report.summary().closing_lines(&report.command));
         out
+    }
+}
+
+/// Writes the annotations of `part`'s findings that are not exempted (the format written
+/// file by file; the summary's [`closing_lines`](super::Summary::closing_lines) end it).
+pub(crate) fn part(part: &Report, out: &mut String) {
+    for f in part.findings.iter().filter(|f| f.exempted.is_none()) {
+        out.push_str(&command(f));
+        out.push('\n');
     }
 }
 

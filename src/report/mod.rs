@@ -15,6 +15,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod stream;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -241,6 +242,61 @@ impl Summary {
         )
     }
 
+    /// Adds the counts of another part of a run.
+    pub fn add(&mut self, other: &Summary) {
+        let (r, o) = (&mut self.resources, &other.resources);
+        r.total += o.total;
+        r.valid += o.valid;
+        r.invalid += o.invalid;
+        r.error += o.error;
+        r.skipped += o.skipped;
+        let (f, o) = (&mut self.findings, &other.findings);
+        f.total += o.total;
+        f.error += o.error;
+        f.warning += o.warning;
+        f.info += o.info;
+        f.exempted += o.exempted;
+    }
+
+    /// Whether the run fails: a finding that is not exempted at or above `threshold`, or a
+    /// resource that is invalid or could not be checked.
+    pub fn fails(&self, threshold: Severity) -> bool {
+        let f = &self.findings;
+        let open = match threshold {
+            Severity::Error => f.error,
+            Severity::Warning => f.error + f.warning,
+            Severity::Info => f.error + f.warning + f.info,
+        };
+        open > 0 || self.resources.invalid > 0 || self.resources.error > 0
+    }
+
+    /// Whether a report of `command` with these counts lists resource statuses (validation
+    /// always does, even of zero resources).
+    pub fn shows_resources(&self, command: &str) -> bool {
+        self.resources.total > 0 || command == "validate"
+    }
+
+    /// Whether a report of `command` with these counts prints the finding counts (always,
+    /// except for a validation run without findings).
+    pub fn shows_findings(&self, command: &str) -> bool {
+        command != "validate" || self.findings.total > 0
+    }
+
+    /// The closing lines of the text and GitHub formats: the resource line and the finding
+    /// line, each when the report shows it.
+    pub fn closing_lines(&self, command: &str) -> String {
+        let mut out = String::new();
+        if self.shows_resources(command) {
+            out.push_str(&self.resource_line());
+            out.push('\n');
+        }
+        if self.shows_findings(command) {
+            out.push_str(&self.finding_line());
+            out.push('\n');
+        }
+        out
+    }
+
     /// The finding line: `4 findings: 1 error, 1 warning, 1 info (1 exempted)`.
     pub fn finding_line(&self) -> String {
         let f = &self.findings;
@@ -300,13 +356,23 @@ impl Report {
 
     /// Whether the report is about resources (validation), so formats list their statuses.
     pub fn has_resources(&self) -> bool {
-        !self.resources.is_empty() || self.command == "validate"
+        self.summary().shows_resources(&self.command)
+    }
+
+    /// Moves the resources, findings and sources of `part` (one file's results) into this
+    /// report.
+    pub fn append(&mut self, part: Report) {
+        self.resources.extend(part.resources);
+        self.findings.extend(part.findings);
+        for (path, source) in part.sources {
+            self.sources.entry(path).or_insert(source);
+        }
     }
 
     /// Whether formats print the finding counts (always, except for a validation run
     /// without findings).
     pub fn has_finding_summary(&self) -> bool {
-        self.command != "validate" || !self.findings.is_empty()
+        self.summary().shows_findings(&self.command)
     }
 
     /// The documentation of a rule code, when the report carries it.
@@ -329,12 +395,6 @@ impl Report {
 
     /// Whether any finding that is not exempted is at or above `threshold`.
     pub fn fails(&self, threshold: Severity) -> bool {
-        self.findings
-            .iter()
-            .any(|f| f.exempted.is_none() && f.severity <= threshold)
-            || self
-                .resources
-                .iter()
-                .any(|r| matches!(r.status, Status::Invalid | Status::Error))
+        self.summary().fails(threshold)
     }
 }

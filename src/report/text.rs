@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::{Finding, Render, RenderOptions, Report, Status};
+use super::{Finding, Render, RenderOptions, Report, Status, Summary};
 
 /// The text renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -17,75 +17,108 @@ pub struct Text;
 
 impl Render for Text {
     fn render(&self, report: &Report, options: &RenderOptions) -> String {
-        let paint = Paint(options.color);
-        let mut sections: Vec<String> = Vec::new();
+        let mut writer = TextWriter::new(options);
+        let mut out = String::new();
+        writer.part(report, by_file(report), &mut out);
+        writer.finish(&report.command, &report.summary(), &mut out);
+        out
+    }
+}
 
-        let (exempted, open): (Vec<&Finding>, Vec<&Finding>) = by_file(report)
-            .into_iter()
-            .partition(|f| f.exempted.is_some());
+/// The text format written part by part (one file's results at a time, in file order), so
+/// that a long run prints as it goes. Open findings are written at once; the exempted
+/// section and the resource statuses, which follow all findings, are kept (as text) until
+/// [`TextWriter::finish`]. [`Text`] renders a whole report as one part.
+#[derive(Debug)]
+pub(crate) struct TextWriter {
+    paint: Paint,
+    verbose: bool,
+    /// Whether a finding block has been written (blocks are separated by blank lines).
+    wrote_finding: bool,
+    exempted: Vec<String>,
+    statuses: String,
+}
 
-        if !open.is_empty() {
-            let blocks: Vec<String> = open
-                .iter()
-                .map(|f| finding_block(report, f, paint))
-                .collect();
-            sections.push(blocks.join("\n"));
+impl TextWriter {
+    pub(crate) fn new(options: &RenderOptions) -> TextWriter {
+        TextWriter {
+            paint: Paint(options.color),
+            verbose: options.verbose,
+            wrote_finding: false,
+            exempted: Vec::new(),
+            statuses: String::new(),
         }
+    }
 
-        if !exempted.is_empty() {
-            let mut out = format!(
-                "{}\n",
-                paint.bold(&format!("exempted ({}):", exempted.len()))
-            );
-            for f in exempted {
-                out.push_str(&headline(f, paint));
-                if let Some(ex) = &f.exempted {
+    /// Writes the open `findings` of `part` (in the order given) to `out`, and keeps its
+    /// exempted findings and resource statuses for [`TextWriter::finish`].
+    pub(crate) fn part(&mut self, part: &Report, findings: Vec<&Finding>, out: &mut String) {
+        let paint = self.paint;
+        for f in findings {
+            match &f.exempted {
+                None => {
+                    if self.wrote_finding {
+                        out.push('\n');
+                    }
+                    out.push_str(&finding_block(part, f, paint));
+                    self.wrote_finding = true;
+                }
+                Some(ex) => {
+                    let mut entry = headline(f, paint);
                     let mut note = ex.reason.clone();
                     if let Some(expires) = &ex.expires {
                         let _ = write!(note, " (until {expires})");
                     }
                     let _ = write!(note, " [{}]", ex.source);
-                    let _ = writeln!(out, "  {} {}", paint.bold("exempted:"), clean(&note));
+                    let _ = writeln!(entry, "  {} {}", paint.bold("exempted:"), clean(&note));
+                    self.exempted.push(entry);
                 }
             }
-            sections.push(out);
         }
+        for r in &part.resources {
+            if r.status == Status::Valid && !self.verbose {
+                continue;
+            }
+            let out = &mut self.statuses;
+            let _ = write!(
+                out,
+                "{}: {}: {}",
+                paint.bold(&r.location.to_string()),
+                clean(&r.object),
+                paint.status(r.status)
+            );
+            if let Some(reason) = &r.reason {
+                let _ = write!(out, ": {}", clean(reason));
+            }
+            out.push('\n');
+        }
+    }
 
-        if report.has_resources() {
-            let mut out = String::new();
-            for r in &report.resources {
-                if r.status == Status::Valid && !options.verbose {
-                    continue;
-                }
-                let _ = write!(
-                    out,
-                    "{}: {}: {}",
-                    paint.bold(&r.location.to_string()),
-                    clean(&r.object),
-                    paint.status(r.status)
-                );
-                if let Some(reason) = &r.reason {
-                    let _ = write!(out, ": {}", clean(reason));
-                }
+    /// Writes what follows the findings: the exempted section, the resource statuses (when
+    /// the report shows resources) and the summary lines.
+    pub(crate) fn finish(&mut self, command: &str, summary: &Summary, out: &mut String) {
+        let paint = self.paint;
+        let mut sections = Vec::new();
+        if !self.exempted.is_empty() {
+            let mut section = format!(
+                "{}\n",
+                paint.bold(&format!("exempted ({}):", self.exempted.len()))
+            );
+            section.extend(self.exempted.drain(..));
+            sections.push(section);
+        }
+        if summary.shows_resources(command) && !self.statuses.is_empty() {
+            sections.push(std::mem::take(&mut self.statuses));
+        }
+        sections.push(summary.closing_lines(command));
+        let mut separate = self.wrote_finding;
+        for section in sections.into_iter().filter(|s| !s.is_empty()) {
+            if separate {
                 out.push('\n');
             }
-            if !out.is_empty() {
-                sections.push(out);
-            }
+            out.push_str(&section);
+            separate = true;
         }
-
-        let summary = report.summary();
-        let mut out = String::new();
-        if report.has_resources() {
-            let _ = writeln!(out, "{}", summary.resource_line());
-        }
-        if report.has_finding_summary() {
-            let _ = writeln!(out, "{}", summary.finding_line());
-        }
-        if !out.is_empty() {
-            sections.push(out);
-        }
-        sections.join("\n")
     }
 }
 
