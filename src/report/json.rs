@@ -26,9 +26,11 @@
 //! `summary.findings` counts exempted findings only under `exempted`; `exempted` is `null`
 //! for findings that are not exempted. Findings and resources keep the report's order.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{Finding, Render, RenderOptions, Report, Resource};
+use super::{
+    Exemption, Finding, Render, RenderOptions, Report, Resource, Severity, Status, Summary,
+};
 
 /// The version of the JSON shape; bumped on any incompatible change.
 pub const JSON_VERSION: u32 = 1;
@@ -39,52 +41,105 @@ pub struct Json;
 
 impl Render for Json {
     fn render(&self, report: &Report, _options: &RenderOptions) -> String {
-        let mut text = serde_json::to_string_pretty(&to_value(report))
-            .expect("a JSON value always serializes");
+        // Serialized straight from the report (no intermediate value tree): a report of
+        // many resources costs its output text and little more.
+        let mut text = serde_json::to_string_pretty(&Document::of(report))
+            .expect("the JSON document always serializes");
         text.push('\n');
         text
     }
 }
 
 /// The report as the documented JSON value.
-pub fn to_value(report: &Report) -> Value {
-    json!({
-        "version": JSON_VERSION,
-        "command": report.command,
-        "summary": report.summary(),
-        "resources": report.resources.iter().map(resource).collect::<Vec<_>>(),
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-    })
+pub fn to_value(report: &Report) -> serde_json::Value {
+    serde_json::to_value(Document::of(report)).expect("the JSON document always serializes")
 }
 
-fn resource(r: &Resource) -> Value {
-    json!({
-        "file": r.location.file,
-        "line": r.location.line,
-        "column": r.location.col,
-        "object": r.object,
-        "status": r.status,
-        "reason": r.reason,
-    })
+/// The documented shape, borrowing from the report.
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    command: &'a str,
+    summary: Summary,
+    #[serde(serialize_with = "each_resource")]
+    resources: &'a [Resource],
+    #[serde(serialize_with = "each_finding")]
+    findings: &'a [Finding],
 }
 
-fn finding(f: &Finding) -> Value {
-    json!({
-        "code": f.rule.code,
-        "rule": f.rule.name,
-        "severity": f.severity,
-        "message": f.message,
-        "help": f.help,
-        "file": f.location.as_ref().map(|l| &l.file),
-        "line": f.location.as_ref().map(|l| l.line),
-        "column": f.location.as_ref().map(|l| l.col),
-        "pointer": f.pointer,
-        "object": f.object,
-        "spec": f.spec_hint,
-        "exempted": f.exempted.as_ref().map(|e| json!({
-            "reason": e.reason,
-            "source": e.source,
-            "expires": e.expires,
-        })),
-    })
+impl Document<'_> {
+    fn of(report: &Report) -> Document<'_> {
+        Document {
+            version: JSON_VERSION,
+            command: &report.command,
+            summary: report.summary(),
+            resources: &report.resources,
+            findings: &report.findings,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ResourceEntry<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    object: &'a str,
+    status: Status,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingEntry<'a> {
+    code: &'a str,
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    pointer: Option<&'a str>,
+    object: Option<&'a str>,
+    spec: Option<&'a str>,
+    exempted: Option<ExemptionEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExemptionEntry<'a> {
+    reason: &'a str,
+    source: &'a str,
+    expires: Option<&'a str>,
+}
+
+fn each_resource<S: serde::Serializer>(resources: &&[Resource], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(resources.iter().map(|r| ResourceEntry {
+        file: &r.location.file,
+        line: r.location.line,
+        column: r.location.col,
+        object: &r.object,
+        status: r.status,
+        reason: r.reason.as_deref(),
+    }))
+}
+
+fn each_finding<S: serde::Serializer>(findings: &&[Finding], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(findings.iter().map(|f| FindingEntry {
+        code: &f.rule.code,
+        rule: &f.rule.name,
+        severity: f.severity,
+        message: &f.message,
+        help: f.help.as_deref(),
+        file: f.location.as_ref().map(|l| l.file.as_str()),
+        line: f.location.as_ref().map(|l| l.line),
+        column: f.location.as_ref().map(|l| l.col),
+        pointer: f.pointer.as_deref(),
+        object: f.object.as_deref(),
+        spec: f.spec_hint.as_deref(),
+        exempted: f.exempted.as_ref().map(|e: &Exemption| ExemptionEntry {
+            reason: &e.reason,
+            source: &e.source,
+            expires: e.expires.as_deref(),
+        }),
+    }))
 }

@@ -32,6 +32,8 @@ enum Mode {
     Collect {
         report: Report,
         output: OutputArgs,
+        /// Whether a text output wants the files' sources for its excerpts.
+        excerpts: bool,
     },
 }
 
@@ -77,9 +79,12 @@ impl Sink {
                 rules: shell.rules,
                 ..Report::default()
             };
+            let excerpts = output.formats.is_empty()
+                || output.formats.iter().any(|f| f.format == Format::Text);
             return Ok(Sink(Mode::Collect {
                 report,
                 output: output.clone(),
+                excerpts,
             }));
         }
         let mut outputs = Vec::new();
@@ -124,7 +129,12 @@ impl Sink {
     /// findings and resources are sorted here).
     pub fn add(&mut self, mut part: Report) -> anyhow::Result<()> {
         match &mut self.0 {
-            Mode::Collect { report, .. } => {
+            Mode::Collect {
+                report, excerpts, ..
+            } => {
+                if !*excerpts {
+                    part.sources.clear();
+                }
                 report.append(part);
                 Ok(())
             }
@@ -150,7 +160,9 @@ impl Sink {
     /// the files into place, and returns the counts of the run.
     pub fn finish(self) -> anyhow::Result<Summary> {
         match self.0 {
-            Mode::Collect { mut report, output } => {
+            Mode::Collect {
+                mut report, output, ..
+            } => {
                 report.sort();
                 output.emit(&report)?;
                 Ok(report.summary())
