@@ -10,6 +10,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use shipshape::manifest::{self, LoadOptions, Source};
 
+// The same allocator as the command, so that the two are measured alike.
+shipshape::use_allocator!();
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).expect("the corpus folder is readable");
     for entry in entries {

@@ -7,6 +7,7 @@
 //! rule catalogue over them; [`diff`] compares them with committed golden output; [`report`]
 //! prints what was found in every format. The [`cli`] module maps subcommands onto these.
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod diff;

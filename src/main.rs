@@ -2,6 +2,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+shipshape::use_allocator!();
+
 fn main() -> ExitCode {
     // Exit quietly when the reader of our output goes away (`shipshape diff | head`).
     #[cfg(unix)]
