@@ -3,11 +3,13 @@
 //! error).
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod explain_value;
 pub mod golden;
 pub mod lint;
+pub mod man;
 pub mod render;
 pub mod rules;
 pub mod schema;
@@ -27,7 +29,13 @@ pub const EXIT_ERROR: u8 = 2;
 /// Typed environment specs rendered to Kubernetes, Helm values and Compose; validated,
 /// linted and diffed against golden output.
 #[derive(Debug, Parser)]
-#[command(name = "shipshape", version, about, propagate_version = true)]
+#[command(
+    name = "shipshape",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "Exit codes: 0 clean; 1 findings, invalid resources or drift; 2 usage or input error."
+)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
@@ -57,6 +65,10 @@ pub enum Command {
     Rules(rules::Args),
     /// Object-aware diff: rendered vs golden, environment vs environment, or two paths.
     Diff(diff::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the manual page, or write every page into a folder.
+    Man(man::Args),
 }
 
 /// Runs a parsed command line.
@@ -72,5 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
