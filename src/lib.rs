@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod golden;
 pub mod manifest;
 pub mod policy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;

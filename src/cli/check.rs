@@ -18,6 +18,7 @@ use crate::policy;
 use crate::policy::environment::environment_context;
 use crate::policy::exemption::Date;
 use crate::policy::profile::Profile;
+use crate::progress::Progress;
 use crate::render::Renderer;
 use crate::report::{self, Finding, OutputArgs, Report, RuleRef, Severity};
 use crate::schema::{self, Registry};
@@ -89,10 +90,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .context("invalid rule selection")?;
     }
     let today = Date::today();
+    let progress = Progress::new("check", "environments", ids.len());
     let outcomes: Vec<Outcome> = ids
         .par_iter()
-        .map(|id| check_environment(&ws, &renderer, &registry, id, &config, &cli_layer, today))
+        .map(|id| {
+            let outcome =
+                check_environment(&ws, &renderer, &registry, id, &config, &cli_layer, today);
+            progress.advance(1);
+            outcome
+        })
         .collect();
+    drop(progress);
 
     let text_to_stdout = args
         .output

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::manifest::{self, Document, LoadError, Source};
 use crate::policy::{self, Date, LintContext, Profile};
+use crate::progress::Progress;
 use crate::report::{Finding, OutputArgs, Report, RuleRef, Severity};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -108,8 +109,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     cx.external = args.external.iter().cloned().collect::<BTreeSet<_>>();
 
     let sources = read_sources(&args.paths)?;
-    let (docs, load_errors) = load_all(&sources);
+    let progress = Progress::new("lint", "files", sources.len());
+    let (docs, load_errors) = load_all(&sources, &progress);
     let mut findings = policy::lint(&docs, &cx);
+    drop(progress);
     // Spec keys only mean something for output rendered from an environment spec.
     findings.iter_mut().for_each(|f| f.spec_hint = None);
     findings.extend(load_errors.iter().map(load_finding));
@@ -165,12 +168,19 @@ fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, Loa
 }
 
 /// Parses every source (in parallel); documents keep the sources' order.
-fn load_all(sources: &[Result<Arc<Source>, LoadError>]) -> (Vec<Document>, Vec<LoadError>) {
+fn load_all(
+    sources: &[Result<Arc<Source>, LoadError>],
+    progress: &Progress,
+) -> (Vec<Document>, Vec<LoadError>) {
     let loaded: Vec<Result<Vec<Document>, LoadError>> = sources
         .par_iter()
-        .map(|s| match s {
-            Ok(source) => manifest::load(source),
-            Err(e) => Err(e.clone()),
+        .map(|s| {
+            let docs = match s {
+                Ok(source) => manifest::load(source),
+                Err(e) => Err(e.clone()),
+            };
+            progress.advance(1);
+            docs
         })
         .collect();
     let mut docs = Vec::new();

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::cli::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::manifest::{LoadError, Source};
+use crate::progress::Progress;
 use crate::report::emit::{Format, FormatSpec, OutputArgs};
 use crate::report::stream::Sink;
 use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
@@ -117,15 +118,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Files are validated in parallel a chunk at a time and their results handed on in
     // order: memory holds one chunk's results, however many files there are.
     let chunk = rayon::current_num_threads() * FILES_PER_THREAD;
+    let progress = Progress::new("validate", "files", inputs.len());
     for inputs in inputs.chunks(chunk) {
         let parts: Vec<Report> = inputs
             .par_iter()
-            .map(|input| validate_input(&registry, input, target))
+            .map(|input| {
+                let part = validate_input(&registry, input, target);
+                progress.advance(1);
+                part
+            })
             .collect();
         for part in parts {
+            if !part.findings.is_empty() {
+                progress.clear();
+            }
             sink.add(part)?;
         }
     }
+    progress.clear();
     let summary = sink.finish()?;
     Ok(ExitCode::from(if summary.fails(Severity::Error) {
         EXIT_FINDINGS
