@@ -168,17 +168,20 @@ fn staging_against_production_of_one_app() {
         ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
+    // The environments' identity is named once per file, not on every object.
     assert!(
-        run.stdout
-            .starts_with("materi-api/production -> materi-api/staging: kubernetes.yaml\n"),
+        run.stdout.starts_with(
+            "materi-api/production -> materi-api/staging: kubernetes.yaml\n  = throughout: \
+             namespace materi -> materi-staging; instance label api-production -> api-staging \
+             (--show-identity lists each)\n"
+        ),
         "{}",
         run.stdout
     );
-    // Objects are matched across the two namespaces; the namespaces pair as a rename.
     for line in [
-        "  ~ Namespace materi-staging (renamed from materi)\n",
+        "  ~ Namespace materi-staging\n",
         "  ~ Deployment materi-staging/api\n",
-        "    ~ metadata.namespace: materi -> materi-staging\n",
+        "    ~ spec.namespaceSelector.matchNames: [materi] -> [materi-staging]\n",
         "\nmateri-api/production -> materi-api/staging: values.yaml\n",
     ] {
         assert!(
@@ -187,9 +190,90 @@ fn staging_against_production_of_one_app() {
             run.stdout
         );
     }
+    for noise in [
+        "metadata.namespace:",
+        ": api-production ->",
+        "renamed from materi",
+    ] {
+        assert!(!run.stdout.contains(noise), "{noise:?} in\n{}", run.stdout);
+    }
     assert!(!run.stdout.contains("Deployment materi-staging/api (added)"));
     assert!(!run.stdout.contains("Deployment materi/api (removed)"));
     assert!(run.stdout.ends_with(")\n") && run.stdout.contains("\nSummary: "));
+
+    let json = shipshape(
+        repo(),
+        &[
+            "diff",
+            "--env",
+            "materi-api/staging",
+            "--against",
+            "materi-api/production",
+            "-f",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        json["files"][0]["identity"],
+        serde_json::json!([
+            {"part": "namespace", "old": "materi", "new": "materi-staging"},
+            {"part": "instance", "old": "api-production", "new": "api-staging"},
+        ])
+    );
+    let markdown = shipshape(
+        repo(),
+        &[
+            "diff",
+            "--env",
+            "materi-api/staging",
+            "--against",
+            "materi-api/production",
+            "-f",
+            "markdown",
+        ],
+    );
+    assert!(
+        markdown.stdout.contains(
+            "\n_throughout: namespace `materi` → `materi-staging`; instance label \
+             `api-production` → `api-staging` (--show-identity lists each)_\n"
+        ),
+        "{}",
+        markdown.stdout
+    );
+}
+
+/// `--show-identity` lists the namespace and instance changes on every object.
+#[test]
+fn staging_against_production_with_the_identity_shown() {
+    let run = shipshape(
+        repo(),
+        &[
+            "diff",
+            "--env",
+            "materi-api/staging",
+            "--against",
+            "materi-api/production",
+            "--show-identity",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.contains("throughout:"), "{}", run.stdout);
+    // Objects are matched across the two namespaces; the namespaces pair as a rename.
+    for line in [
+        "  ~ Namespace materi-staging (renamed from materi)\n",
+        "  ~ Deployment materi-staging/api\n",
+        "    ~ metadata.namespace: materi -> materi-staging\n",
+        "    ~ metadata.labels[\"app.kubernetes.io/instance\"]: api-production -> api-staging\n",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    let usage = shipshape(repo(), &["diff", "--show-identity"]);
+    assert_eq!(usage.code, 2, "{}", usage.stdout);
 }
 
 #[test]

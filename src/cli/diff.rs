@@ -70,6 +70,11 @@ pub struct Args {
     #[arg(long)]
     pub ignore_namespace: bool,
 
+    /// With --env/--against: list the namespace and instance label changes on every object
+    /// instead of naming them once per file.
+    #[arg(long, requires = "env")]
+    pub show_identity: bool,
+
     /// When to colour the human format: auto (stdout is a terminal and NO_COLOR is not set),
     /// always or never.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
@@ -132,6 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut options = Options {
         show_secrets: args.show_secrets,
         ignore_namespace: args.ignore_namespace,
+        fold_identity: false,
     };
     let color = args.color.enabled();
     if let (Some(env), Some(against)) = (&args.env, &args.against) {
@@ -141,6 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let workspace = Workspace::open(&args.workspace)?;
         let pairs = env_pairs(&workspace, &args.args, env, against)?;
         options.ignore_namespace = true;
+        options.fold_identity = !args.show_identity;
         let found = diff::workspace::env_vs_env(&workspace, &pairs, &options)?;
         return finish(found, &args.format, color);
     }

@@ -18,6 +18,7 @@
 //! against `golden/` or against each other ([`workspace`]).
 
 pub mod format;
+pub mod identity;
 pub mod mask;
 pub mod objects;
 pub mod paths;
@@ -44,6 +45,10 @@ pub struct Options {
     /// comparing two environments): a namespace change shows as a field change, and the one
     /// `Namespace` object of each side is paired as a rename.
     pub ignore_namespace: bool,
+    /// Fold the environments' identity (namespace, instance label) out of an
+    /// environment-vs-environment diff and name it once per file ([`identity`]); `--env/
+    /// --against` set it unless `--show-identity` is given.
+    pub fold_identity: bool,
 }
 
 pub use crate::manifest::Target;
@@ -193,6 +198,10 @@ pub struct FileDiff {
     pub target: Target,
     /// The objects that differ, sorted by kind, namespace and name.
     pub objects: Vec<ObjectDiff>,
+    /// Identity changes folded out of the object diffs (environment vs environment): each
+    /// holds throughout the file and is not listed per object.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identity: Vec<identity::Change>,
 }
 
 impl FileDiff {
@@ -329,17 +338,38 @@ pub fn compare_named(
         None => Ok(Vec::new()),
     };
     let (old_objects, new_objects) = (read(old)?, read(new)?);
-    let mut objects: Vec<ObjectDiff> = compare_objects(old_objects, new_objects, options)?
+    file_diff(
+        path,
+        target,
+        (old.map(|(name, _)| name), new.map(|(name, _)| name)),
+        (old_objects, new_objects),
+        Vec::new(),
+        options,
+    )
+}
+
+/// The [`FileDiff`] of two sets of objects read from a pair of files (`paths`: the old and
+/// the new file, when there is one), with the identity changes already folded into them.
+pub fn file_diff(
+    path: &str,
+    target: Target,
+    paths: (Option<&str>, Option<&str>),
+    objects: (Vec<objects::Object>, Vec<objects::Object>),
+    identity: Vec<identity::Change>,
+    options: &Options,
+) -> Result<FileDiff, LoadError> {
+    let mut objects: Vec<ObjectDiff> = compare_objects(objects.0, objects.1, options)?
         .into_iter()
         .map(|(diff, _)| diff)
         .collect();
     objects.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(FileDiff {
         path: path.to_string(),
-        old_path: old.map(|(name, _)| name.to_string()),
-        new_path: new.map(|(name, _)| name.to_string()),
+        old_path: paths.0.map(str::to_string),
+        new_path: paths.1.map(str::to_string),
         target,
         objects,
+        identity,
     })
 }
 

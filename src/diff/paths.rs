@@ -128,19 +128,14 @@ fn compare_files(old: &Path, new: &Path, options: &Options) -> Result<Vec<FileDi
     } else {
         format!("{old_display} -> {new_display}")
     };
-    let mut objects: Vec<ObjectDiff> =
-        compare_objects(old_file.objects, new_file.objects, options)?
-            .into_iter()
-            .map(|(diff, _)| diff)
-            .collect();
-    objects.sort_by(|a, b| a.id.cmp(&b.id));
-    let diff = FileDiff {
-        path,
-        old_path: Some(old_display),
-        new_path: Some(new_display),
+    let diff = super::file_diff(
+        &path,
         target,
-        objects,
-    };
+        (Some(&old_display), Some(&new_display)),
+        (old_file.objects, new_file.objects),
+        Vec::new(),
+        options,
+    )?;
     Ok(if diff.is_empty() {
         Vec::new()
     } else {
@@ -232,6 +227,7 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
         new_path: new_rels.contains(rel).then(|| display(new, rel)),
         target,
         objects,
+        identity: Vec::new(),
     };
 
     let mut old_pool = Vec::new();

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FileDiff, Options, Target, compare_named};
+use super::{FileDiff, Options, Target, compare_named, file_diff, identity, objects};
 use crate::golden;
 use crate::render::{self, RenderedFile, Renderer};
 use crate::spec::EnvId;
@@ -79,18 +79,37 @@ pub fn env_vs_env(
         else {
             continue;
         };
+        // Each target's files and objects, old and new.
+        let mut sides = Vec::new();
         for target in crate::spec::Target::ALL {
             let old = old_files.iter().find(|f| f.target == target);
             let new = new_files.iter().find(|f| f.target == target);
             if old.is_none() && new.is_none() {
                 continue;
             }
+            let read = |f: Option<&RenderedFile>| match f {
+                Some(f) => objects::from_text(&f.path, &f.text, target.into()),
+                None => Ok(Vec::new()),
+            };
+            sides.push((target, old, new, read(old)?, read(new)?));
+        }
+        let changes = if options.fold_identity {
+            let kubernetes = sides
+                .iter()
+                .find(|(target, ..)| *target == crate::spec::Target::Kubernetes);
+            kubernetes.map_or_else(Vec::new, |(_, _, _, old, new)| identity::changes(old, new))
+        } else {
+            Vec::new()
+        };
+        for (target, old, new, mut old_objects, new_objects) in sides {
+            let applied = identity::apply(&mut old_objects, &changes);
             let path = format!("{old_id} -> {new_id}: {}", target.file_name());
-            let diff = compare_named(
+            let diff = file_diff(
                 &path,
                 target.into(),
-                old.map(|f| (f.path.as_str(), f.text.as_str())),
-                new.map(|f| (f.path.as_str(), f.text.as_str())),
+                (old.map(|f| f.path.as_str()), new.map(|f| f.path.as_str())),
+                (old_objects, new_objects),
+                applied,
                 options,
             )?;
             if !diff.is_empty() {

@@ -38,6 +38,9 @@ pub fn render(files: &[&FileDiff], color: bool) -> String {
     };
     for file in files {
         out.line(BOLD, &file.path);
+        if let Some(note) = super::identity_note(file, str::to_string) {
+            out.line(CYAN, &format!("  = {note}"));
+        }
         for object in &file.objects {
             render_object(&mut out, object);
         }

@@ -35,6 +35,9 @@ pub fn render(files: &[&FileDiff]) -> String {
     let mut omitted = 0usize;
     for file in files {
         let mut heading = Some(format!("\n### {}\n", cell(&file.path)));
+        if let (Some(heading), Some(note)) = (&mut heading, super::identity_note(file, cell)) {
+            heading.push_str(&format!("\n_{}_\n", note.replace("->", "→")));
+        }
         for object in &file.objects {
             let mut section = String::new();
             render_object(&mut section, object);

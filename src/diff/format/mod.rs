@@ -216,3 +216,27 @@ fn text_hunks(old: &str, new: &str, indent: usize) -> Vec<Line> {
     }
     out
 }
+
+/// The identity changes folded out of a file's object diffs, in one sentence:
+/// `throughout: namespace a -> b; instance label c -> d (--show-identity lists each)`; `code`
+/// wraps each value (Markdown code spans).
+pub(crate) fn identity_note(file: &FileDiff, code: impl Fn(&str) -> String) -> Option<String> {
+    if file.identity.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = file
+        .identity
+        .iter()
+        .map(|c| {
+            let what = match c.part {
+                crate::diff::identity::Part::Namespace => "namespace",
+                crate::diff::identity::Part::Instance => "instance label",
+            };
+            format!("{what} {} -> {}", code(&c.old), code(&c.new))
+        })
+        .collect();
+    Some(format!(
+        "throughout: {} (--show-identity lists each)",
+        parts.join("; ")
+    ))
+}

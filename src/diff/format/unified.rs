@@ -9,6 +9,10 @@ use crate::diff::{FileDiff, ObjectChange, ObjectDiff, ObjectId};
 pub fn render(files: &[&FileDiff]) -> String {
     let mut out = String::new();
     for file in files {
+        // Patch tools skip text before a `---` header.
+        if let Some(note) = super::identity_note(file, str::to_string) {
+            out.push_str(&format!("# {}: {note}\n", file.path));
+        }
         for object in &file.objects {
             render_object(&mut out, file, object);
         }
