@@ -155,18 +155,22 @@ fn a_missing_golden_file_lists_its_objects_as_added_and_a_stale_one_as_removed()
     assert_eq!(files[1]["objects"][0]["kind"], "values");
 }
 
+/// `shipshape diff --env materi-api/staging --against materi-api/production` with `extra`.
+fn materi_staging_vs_production(extra: &[&str]) -> Run {
+    let mut args = vec![
+        "diff",
+        "--env",
+        "materi-api/staging",
+        "--against",
+        "materi-api/production",
+    ];
+    args.extend(extra);
+    shipshape(repo(), &args)
+}
+
 #[test]
 fn staging_against_production_of_one_app() {
-    let run = shipshape(
-        repo(),
-        &[
-            "diff",
-            "--env",
-            "materi-api/staging",
-            "--against",
-            "materi-api/production",
-        ],
-    );
+    let run = materi_staging_vs_production(&[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     // The environments' identity is named once per file, not on every object.
     assert!(
@@ -201,18 +205,7 @@ fn staging_against_production_of_one_app() {
     assert!(!run.stdout.contains("Deployment materi/api (removed)"));
     assert!(run.stdout.ends_with(")\n") && run.stdout.contains("\nSummary: "));
 
-    let json = shipshape(
-        repo(),
-        &[
-            "diff",
-            "--env",
-            "materi-api/staging",
-            "--against",
-            "materi-api/production",
-            "-f",
-            "json",
-        ],
-    );
+    let json = materi_staging_vs_production(&["-f", "json"]);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         json["files"][0]["identity"],
@@ -221,18 +214,7 @@ fn staging_against_production_of_one_app() {
             {"part": "instance", "old": "api-production", "new": "api-staging"},
         ])
     );
-    let markdown = shipshape(
-        repo(),
-        &[
-            "diff",
-            "--env",
-            "materi-api/staging",
-            "--against",
-            "materi-api/production",
-            "-f",
-            "markdown",
-        ],
-    );
+    let markdown = materi_staging_vs_production(&["-f", "markdown"]);
     assert!(
         markdown.stdout.contains(
             "\n_throughout: namespace `materi` → `materi-staging`; instance label \
@@ -246,17 +228,7 @@ fn staging_against_production_of_one_app() {
 /// `--show-identity` lists the namespace and instance changes on every object.
 #[test]
 fn staging_against_production_with_the_identity_shown() {
-    let run = shipshape(
-        repo(),
-        &[
-            "diff",
-            "--env",
-            "materi-api/staging",
-            "--against",
-            "materi-api/production",
-            "--show-identity",
-        ],
-    );
+    let run = materi_staging_vs_production(&["--show-identity"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!run.stdout.contains("throughout:"), "{}", run.stdout);
     // Objects are matched across the two namespaces; the namespaces pair as a rename.
