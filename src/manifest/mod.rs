@@ -98,17 +98,35 @@ impl Source {
         else {
             return self.located().ok()?.get(index)?.root.as_ref();
         };
-        let node = cell.get_or_init(|| {
-            let slice = line_slice(&self.text, first, end);
-            let docs = yaml::parse_stream(slice).ok()?;
-            let mut root = docs.into_iter().find_map(|d| d.root)?;
-            root.shift_lines(first - 1);
-            Some(root)
-        });
+        let node = cell.get_or_init(|| self.parse_lines(first, end));
         match node {
             Some(node) => Some(node),
             None => self.located().ok()?.get(index)?.root.as_ref(),
         }
+    }
+
+    /// One document's root node with positions, parsed afresh and not kept: for callers that
+    /// locate in many documents once each, so that memory holds one tree at a time. Falls
+    /// back to the (kept) whole-stream parse when the document's lines are not known.
+    pub fn document_positions(&self, index: usize) -> Option<yaml::Node> {
+        if let Some(Ok(docs)) = self.located.get() {
+            return docs.get(index)?.root.clone();
+        }
+        if let Some(&(first, end)) = self.doc_lines.get().and_then(|l| l.get(index))
+            && let Some(root) = self.parse_lines(first, end)
+        {
+            return Some(root);
+        }
+        self.located().ok()?.get(index)?.root.clone()
+    }
+
+    /// Parses lines `[first, end)` with positions as they are in the whole file.
+    fn parse_lines(&self, first: u32, end: u32) -> Option<yaml::Node> {
+        let slice = line_slice(&self.text, first, end);
+        let docs = yaml::parse_stream(slice).ok()?;
+        let mut root = docs.into_iter().find_map(|d| d.root)?;
+        root.shift_lines(first - 1);
+        Some(root)
     }
 
     /// The text of one line (1-based), without its line break.
@@ -275,7 +293,16 @@ impl Document {
     }
 
     fn locate_with(&self, pointer: &str, pick: impl Fn(&yaml::Located) -> Pos) -> Location {
-        let pos = match self.source.located_document(self.index) {
+        self.location_in(self.source.located_document(self.index), pointer, pick)
+    }
+
+    fn location_in(
+        &self,
+        root: Option<&yaml::Node>,
+        pointer: &str,
+        pick: impl Fn(&yaml::Located) -> Pos,
+    ) -> Location {
+        let pos = match root {
             Some(root) => pick(&root.locate(pointer)),
             None => self.pos,
         };
@@ -286,6 +313,16 @@ impl Document {
         }
     }
 
+    /// The document's positions, parsed afresh and not kept in its source (see
+    /// [`Source::document_positions`]): for locating many findings of one document and then
+    /// letting the tree go.
+    pub fn positions(&self) -> Positions<'_> {
+        Positions {
+            doc: self,
+            root: self.source.document_positions(self.index),
+        }
+    }
+
     /// The location where the document starts.
     pub fn location(&self) -> Location {
         Location {
@@ -293,6 +330,27 @@ impl Document {
             line: self.pos.line,
             col: self.pos.col,
         }
+    }
+}
+
+/// A document with its positions, owned: [`Document::locate`] and
+/// [`Document::locate_key`] without keeping the tree in the source.
+pub struct Positions<'a> {
+    doc: &'a Document,
+    root: Option<yaml::Node>,
+}
+
+impl Positions<'_> {
+    /// See [`Document::locate`].
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.doc
+            .location_in(self.root.as_ref(), pointer, |l| l.value)
+    }
+
+    /// See [`Document::locate_key`].
+    pub fn locate_key(&self, pointer: &str) -> Location {
+        self.doc
+            .location_in(self.root.as_ref(), pointer, |l| l.key_or_value())
     }
 }
 

@@ -20,11 +20,11 @@ pub mod quantity;
 pub mod registry;
 pub mod rules;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use crate::manifest::Document;
+use crate::manifest::{Document, Positions};
 use crate::report::{Finding, RuleDoc, RuleRef, Severity};
 
 pub use environment::environment_context;
@@ -317,9 +317,20 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
                 .map(move |hit| (meta, severity, hit))
         })
         .collect();
-    let mut findings: Vec<Finding> = hits
+    // Hits are located document by document, each document's positions parsed once and
+    // dropped when its hits are done: memory holds a tree per thread, not one per document.
+    let mut by_doc: BTreeMap<usize, Vec<(&RuleMeta, Severity, Hit)>> = BTreeMap::new();
+    for hit in hits {
+        by_doc.entry(hit.2.doc).or_default().push(hit);
+    }
+    let mut findings: Vec<Finding> = by_doc
         .into_par_iter()
-        .map(|(meta, severity, hit)| to_finding(&set, meta, severity, hit))
+        .flat_map_iter(|(doc, hits)| {
+            let positions = set.docs[doc].positions();
+            hits.into_iter()
+                .map(|(meta, severity, hit)| to_finding(&set, &positions, meta, severity, hit))
+                .collect::<Vec<_>>()
+        })
         .collect();
     findings.sort_by(|a, b| {
         (&a.location, &a.rule.code, &a.pointer, &a.message).cmp(&(
@@ -376,12 +387,18 @@ fn expand_lists(docs: &[Document]) -> Option<(Vec<Document>, Vec<String>)> {
     Some((out, bases))
 }
 
-fn to_finding(set: &ObjectSet<'_>, meta: &RuleMeta, severity: Severity, hit: Hit) -> Finding {
+fn to_finding(
+    set: &ObjectSet<'_>,
+    positions: &Positions<'_>,
+    meta: &RuleMeta,
+    severity: Severity,
+    hit: Hit,
+) -> Finding {
     let doc = &set.docs[hit.doc];
     let pointer = set.full_pointer(hit.doc, &hit.pointer);
     let location = match hit.at {
-        At::Value => doc.locate(&pointer),
-        At::Key => doc.locate_key(&pointer),
+        At::Value => positions.locate(&pointer),
+        At::Key => positions.locate_key(&pointer),
     };
     let object = match &hit.compose_service {
         Some(service) => format!("services.{service}"),
