@@ -430,3 +430,19 @@ fn rules_lists_every_rule() {
             .any(|l| l.starts_with("SS304  cpu-limits ") && l.contains("opt-in"))
     );
 }
+
+#[test]
+fn an_empty_folder_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    let run = shipshape(&["lint", path]);
+    assert_eq!(
+        run.stdout,
+        "0 findings: 0 errors, 0 warnings, 0 infos (0 exempted)\n"
+    );
+    assert_eq!(
+        run.stderr,
+        format!("warning: {path}: no .yaml, .yml or .json files in this folder\n")
+    );
+    assert_eq!(run.code, 0);
+}

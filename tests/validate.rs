@@ -918,3 +918,21 @@ fn files_are_reported_in_order() {
         "{sorted}"
     );
 }
+
+/// A folder without manifests validates nothing: a warning says so, and the run passes.
+#[test]
+fn an_empty_folder_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a manifest").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (stdout, stderr, code) = run(&["validate", path], None);
+    assert_eq!(
+        stdout,
+        "0 resources: 0 valid, 0 invalid, 0 errors, 0 skipped\n"
+    );
+    assert_eq!(
+        stderr,
+        format!("warning: {path}: no .yaml, .yml or .json files in this folder\n")
+    );
+    assert_eq!(code, 0);
+}

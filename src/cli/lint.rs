@@ -151,6 +151,9 @@ fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, Loa
         } else if path.is_dir() {
             let found = manifest::manifest_files(path)
                 .with_context(|| format!("cannot read folder {}", path.display()))?;
+            if found.is_empty() {
+                manifest::warn_no_manifests(path);
+            }
             files.extend(found.into_iter().map(Some));
         } else if path.exists() {
             files.push(Some(path.clone()));

@@ -223,6 +223,9 @@ fn collect_inputs(paths: &[String]) -> anyhow::Result<Vec<Input>> {
         if meta.is_dir() {
             let files = crate::manifest::manifest_files(&path)
                 .map_err(|e| anyhow::anyhow!("{p}: cannot read folder: {e}"))?;
+            if files.is_empty() {
+                crate::manifest::warn_no_manifests(&path);
+            }
             inputs.extend(files.into_iter().map(Input::File));
         } else {
             inputs.push(Input::File(path));

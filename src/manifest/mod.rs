@@ -443,6 +443,15 @@ fn line_slice(text: &str, first: u32, end: u32) -> &str {
     &text[start.unwrap_or(text.len())..]
 }
 
+/// Warns on stderr that a folder given on the command line holds no manifest files (a gate
+/// pointed at the wrong folder would otherwise pass having checked nothing).
+pub fn warn_no_manifests(dir: &Path) {
+    eprintln!(
+        "warning: {}: no .yaml, .yml or .json files in this folder",
+        dir.display()
+    );
+}
+
 /// Every manifest file (`.yaml`, `.yml`, `.json`) under a folder, recursively, sorted; hidden
 /// files and folders (`.git`) are left out.
 pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
