@@ -2,7 +2,8 @@
 //! `.yaml`/`.yml`/`.json` file under a folder and parses it into values with the same YAML
 //! reader and the same thread pool `shipshape validate` uses, then prints the wall time.
 //!
-//! `cargo bench --bench validate_parse -- DIR`
+//! `cargo bench --bench validate_parse -- DIR [--full-reader]`: with `--full-reader`, every
+//! file goes through the full YAML reader, without the fast path for plain manifests.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -37,12 +38,17 @@ fn main() {
     let mut files = Vec::new();
     walk(Path::new(&dir), &mut files);
     files.sort();
+    let full_reader = std::env::args().any(|a| a == "--full-reader");
     let options = LoadOptions::default();
     let documents: usize = files
         .par_iter()
         .map(|path| {
             let source = Source::read(path).expect("corpus files are readable");
-            manifest::load_with(&source, &options).map_or(0, |docs| docs.len())
+            if full_reader {
+                manifest::yaml::parse_values_full(&source.text, true).map_or(0, |docs| docs.len())
+            } else {
+                manifest::load_with(&source, &options).map_or(0, |docs| docs.len())
+            }
         })
         .sum();
     let elapsed = start.elapsed();

@@ -5,6 +5,7 @@
 //! file once more with positions only when something needs to point at a line, so the common
 //! path (everything valid) never pays for them.
 
+mod fast;
 pub mod yaml;
 
 use std::fmt;

@@ -230,6 +230,17 @@ pub fn parse_values(
     text: &str,
     allow_duplicate_keys: bool,
 ) -> Result<Vec<ValueDocument>, YamlError> {
+    if let Some(docs) = super::fast::parse(text) {
+        return Ok(docs);
+    }
+    parse_values_full(text, allow_duplicate_keys)
+}
+
+/// [`parse_values`] with the full reader only (no fast path).
+pub fn parse_values_full(
+    text: &str,
+    allow_duplicate_keys: bool,
+) -> Result<Vec<ValueDocument>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut anchors: Vec<(usize, Value)> = Vec::new();
@@ -356,16 +367,11 @@ fn push_value(
             ..
         }) => match pending_key.take() {
             None => {
-                let key = match value {
-                    Value::String(s) => s,
-                    Value::Null => "null".to_string(),
-                    Value::Array(_) | Value::Object(_) => {
-                        return Err(YamlError {
-                            pos: pos_of(span),
-                            message: "a mapping key must be a scalar".into(),
-                        });
-                    }
-                    other => other.to_string(),
+                let Some(key) = scalar_key(value) else {
+                    return Err(YamlError {
+                        pos: pos_of(span),
+                        message: "a mapping key must be a scalar".into(),
+                    });
                 };
                 if !allow_duplicate_keys && key != "<<" && map.contains_key(&key) {
                     // The positional parser names the line of the first occurrence.
@@ -386,6 +392,17 @@ fn push_value(
         },
     }
     Ok(())
+}
+
+/// The map key a scalar value makes (`80` -> `"80"`, null -> `"null"`); `None` for a
+/// collection.
+pub(crate) fn scalar_key(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Null => Some("null".to_string()),
+        Value::Array(_) | Value::Object(_) => None,
+        other => Some(other.to_string()),
+    }
 }
 
 /// Collects the entries of a YAML merge key (`<<: *base`); keys set in the map itself win.
@@ -500,7 +517,7 @@ fn merge_keys(merged: &mut Vec<Entry>, node: Node) {
 
 /// [`resolve_scalar`] for a scalar the parser hands over: a string is moved, not copied, and
 /// plain text that cannot be a null, boolean or number is a string without further checks.
-fn resolve_scalar_owned(
+pub(crate) fn resolve_scalar_owned(
     text: std::borrow::Cow<'_, str>,
     style: ScalarStyle,
     tag: Option<&saphyr_parser::Tag>,

@@ -1,0 +1,887 @@
+//! A fast reader for the plain shape most manifests have, used before the full YAML reader.
+//!
+//! Generated and hand-written manifests almost always keep to block mappings and sequences,
+//! one-line plain or quoted scalars, literal block scalars (`|`), one-line flow collections
+//! and comments. This reader handles exactly that shape, a line at a time, and gives up
+//! (`None`) at the first thing outside it: anchors, aliases, tags, merge keys, complex keys,
+//! folded or multi-line scalars, tabs, CR line ends, directives, empty documents, duplicate
+//! keys, anything it would have to guess about. The caller then reads the text with the full
+//! reader, which also reports every syntax error. Scalars are resolved by the full reader's
+//! own function, so both readers give the same values; `tests` compare them on every
+//! manifest in the repository and on edge cases.
+
+use std::borrow::Cow;
+
+use saphyr_parser::ScalarStyle;
+use serde_json::{Map, Value};
+
+use super::yaml::{Pos, ValueDocument, resolve_scalar_owned, scalar_key};
+
+/// Reads a stream of the plain shape; `None` when the text is outside it.
+pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
+    if text.contains(['\t', '\r', '\u{feff}']) {
+        return None;
+    }
+    let mut lines: Vec<Line<'_>> = text
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, raw)| Line::new(i as u32 + 1, raw.strip_suffix('\n').unwrap_or(raw)))
+        .collect();
+    let text_ends_with_newline = text.ends_with('\n');
+    let mut docs = Vec::new();
+    let mut at = 0;
+    while at < lines.len() {
+        // A document: an optional `---` line, then content up to the next `---` or the end.
+        let first = next_significant(&lines, at)?;
+        let Some(first) = first else { break };
+        let (start_line, content_from) = if lines[first].is_document_start()? {
+            (lines[first].no, first + 1)
+        } else {
+            (lines[first].no, first)
+        };
+        let end = (content_from..lines.len())
+            .find(|&i| lines[i].indent == 0 && lines[i].text.starts_with("---"))
+            .unwrap_or(lines.len());
+        let last = end == lines.len();
+        let mut reader = Reader {
+            lines: &mut lines[..end],
+            at: content_from,
+            // Only the last document can end without a line break.
+            ends_with_newline: text_ends_with_newline || !last,
+        };
+        let root_at = next_significant(reader.lines, content_from)??;
+        let root = &reader.lines[root_at];
+        let pos = Pos {
+            line: root.no,
+            col: root.indent as u32 + 1,
+        };
+        let value = reader.block_node(root_at, None)?;
+        if !matches!(value, Value::Object(_) | Value::Array(_)) {
+            return None;
+        }
+        // Everything up to the next document must have been read.
+        if next_significant(reader.lines, reader.at)?.is_some() {
+            return None;
+        }
+        docs.push(ValueDocument {
+            pos,
+            first_line: start_line,
+            value: Some(value),
+        });
+        at = end;
+    }
+    Some(docs)
+}
+
+/// One line: its number, indentation and the text after the indentation.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    no: u32,
+    indent: usize,
+    text: &'a str,
+    /// The whole line (for block scalars, which keep spaces beyond their indentation).
+    raw: &'a str,
+}
+
+impl<'a> Line<'a> {
+    fn new(no: u32, raw: &'a str) -> Line<'a> {
+        let text = raw.trim_start_matches(' ');
+        Line {
+            no,
+            indent: raw.len() - text.len(),
+            text,
+            raw,
+        }
+    }
+
+    /// Blank or a comment only.
+    fn is_insignificant(&self) -> bool {
+        self.text.is_empty() || self.text.starts_with('#')
+    }
+
+    /// `---` (optionally followed by a comment) starts a document; `Some(false)` for any
+    /// other line; `None` for a marker this reader leaves to the full one (`--- value`,
+    /// `...`, directives).
+    fn is_document_start(&self) -> Option<bool> {
+        if self.indent == 0 {
+            if let Some(rest) = self.text.strip_prefix("---") {
+                let rest = rest.trim_start_matches(' ');
+                return (rest.is_empty()
+                    || (rest.starts_with('#') && rest.len() < self.text.len() - 3))
+                    .then_some(true);
+            }
+            if self.text.starts_with("...") || self.text.starts_with('%') {
+                return None;
+            }
+        }
+        Some(false)
+    }
+}
+
+/// The index of the first line at or after `from` that is not blank or a comment.
+/// `None` (give up) when a document marker shows up where content could be.
+fn next_significant(lines: &[Line<'_>], from: usize) -> Option<Option<usize>> {
+    for (i, line) in lines.iter().enumerate().skip(from) {
+        if !line.is_insignificant() {
+            if line.indent == 0 && line.text.starts_with("...") {
+                return None;
+            }
+            return Some(Some(i));
+        }
+    }
+    Some(None)
+}
+
+struct Reader<'l, 'a> {
+    lines: &'l mut [Line<'a>],
+    /// The next line to read.
+    at: usize,
+    ends_with_newline: bool,
+}
+
+impl<'a> Reader<'_, 'a> {
+    /// The block node whose first line is `index` (a mapping or a sequence at that line's
+    /// indentation). `parent` is the indentation of the owning mapping key or sequence dash.
+    fn block_node(&mut self, index: usize, parent: Option<usize>) -> Option<Value> {
+        let line = self.lines[index];
+        if parent.is_some_and(|p| line.indent <= p) && !is_dash(line.text) {
+            return None;
+        }
+        if is_dash(line.text) {
+            self.sequence(index)
+        } else {
+            self.mapping(index)
+        }
+    }
+
+    /// A block mapping whose entries sit at the indentation of line `index`.
+    fn mapping(&mut self, index: usize) -> Option<Value> {
+        let indent = self.lines[index].indent;
+        let mut map = Map::new();
+        let mut i = index;
+        loop {
+            let line = self.lines[i];
+            if is_dash(line.text) {
+                return None;
+            }
+            let (key, rest) = split_key(line.text)?;
+            if key == "<<" || map.contains_key(&key) {
+                return None;
+            }
+            let value = self.entry_value(i, indent, rest)?;
+            map.insert(key, value);
+            let Some(next) = next_significant(self.lines, self.at)? else {
+                break;
+            };
+            let next_line = self.lines[next];
+            if next_line.indent < indent || is_document_marker(&next_line) {
+                break;
+            }
+            if next_line.indent > indent {
+                return None;
+            }
+            i = next;
+        }
+        Some(Value::Object(map))
+    }
+
+    /// A block sequence whose dashes sit at the indentation of line `index`.
+    fn sequence(&mut self, index: usize) -> Option<Value> {
+        let indent = self.lines[index].indent;
+        let mut items = Vec::new();
+        let mut i = index;
+        loop {
+            let line = self.lines[i];
+            if line.indent != indent || !is_dash(line.text) {
+                return None;
+            }
+            let rest = line.text[1..].trim_start_matches(' ');
+            let item = if rest.is_empty() || rest.starts_with('#') {
+                self.at = i + 1;
+                self.nested(indent, false)?
+            } else if is_dash(rest) {
+                return None;
+            } else if !rest.starts_with(['[', '{']) && split_key(rest).is_some() {
+                // `- key: value`: a mapping whose keys sit where this one starts.
+                self.lines[i] = Line {
+                    no: line.no,
+                    indent: line.raw.len() - rest.len(),
+                    text: rest,
+                    raw: line.raw,
+                };
+                self.mapping(i)?
+            } else {
+                self.at = i + 1;
+                self.inline_value(rest, indent)?
+            };
+            items.push(item);
+            let Some(next) = next_significant(self.lines, self.at)? else {
+                break;
+            };
+            let next_line = self.lines[next];
+            if next_line.indent < indent || is_document_marker(&next_line) {
+                break;
+            }
+            if next_line.indent > indent || !is_dash(next_line.text) {
+                // A sequence that is a mapping's value may be followed by the mapping's
+                // next key at the same indentation.
+                if next_line.indent == indent && !is_dash(next_line.text) {
+                    break;
+                }
+                return None;
+            }
+            i = next;
+        }
+        Some(Value::Array(items))
+    }
+
+    /// The value of the mapping entry on line `index` (keys at `indent`), from `rest`, the
+    /// text after `key:`.
+    fn entry_value(&mut self, index: usize, indent: usize, rest: &'a str) -> Option<Value> {
+        self.at = index + 1;
+        if rest.is_empty() || rest.starts_with('#') {
+            return self.nested(indent, true);
+        }
+        self.inline_value(rest, indent)
+    }
+
+    /// The node on the lines after a key or dash with nothing after it: deeper lines, a
+    /// sequence at the key's own indentation (`same_level_sequence`), or null.
+    fn nested(&mut self, indent: usize, same_level_sequence: bool) -> Option<Value> {
+        let Some(next) = next_significant(self.lines, self.at)? else {
+            return Some(Value::Null);
+        };
+        let line = self.lines[next];
+        if is_document_marker(&line) {
+            return Some(Value::Null);
+        }
+        if line.indent > indent
+            || (same_level_sequence && line.indent == indent && is_dash(line.text))
+        {
+            if line.indent == indent {
+                return self.sequence(next);
+            }
+            return self.block_node(next, Some(indent));
+        }
+        Some(Value::Null)
+    }
+
+    /// A value that starts on the current line: a block scalar, a quoted scalar, a flow
+    /// collection or a plain scalar. `indent` is the owner's indentation; the lines after a
+    /// one-line value must not be deeper (that would be a multi-line scalar).
+    fn inline_value(&mut self, rest: &'a str, indent: usize) -> Option<Value> {
+        let first = rest.as_bytes()[0];
+        let value = match first {
+            b'|' => return self.literal(rest, indent),
+            b'"' | b'\'' => {
+                let (text, after) = quoted(rest)?;
+                end_of_value(after)?;
+                let style = if first == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
+                resolve_scalar_owned(text, style, None)
+            }
+            b'[' | b'{' => {
+                let mut flow = Flow { text: rest, at: 0 };
+                let value = flow.node()?;
+                end_of_value(&rest[flow.at..])?;
+                value
+            }
+            _ => resolve_scalar_owned(Cow::Borrowed(plain(rest)?), ScalarStyle::Plain, None),
+        };
+        if let Some(next) = next_significant(self.lines, self.at)?
+            && self.lines[next].indent > indent
+            && !is_document_marker(&self.lines[next])
+        {
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A literal block scalar (`|`, `|-`, `|+`) whose header is `header`; its lines are
+    /// those after the current line that are blank or deeper than `indent`.
+    fn literal(&mut self, header: &str, indent: usize) -> Option<Value> {
+        let chomp = match header.as_bytes().get(1) {
+            Some(b'-') => Chomp::Strip,
+            // Keeping trailing lines depends on rules this reader leaves to the full one.
+            Some(b'+') => return None,
+            _ => Chomp::Clip,
+        };
+        let after = &header[if chomp == Chomp::Clip { 1 } else { 2 }..];
+        if after.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+            return None;
+        }
+        let after = after.trim_start_matches(' ');
+        if !(after.is_empty() || (after.starts_with('#') && after.len() < header.len() - 1)) {
+            return None;
+        }
+        let start = self.at;
+        let content = (start..self.lines.len()).find(|&i| !self.lines[i].text.is_empty())?;
+        let content_indent = self.lines[content].indent;
+        if content_indent <= indent || is_document_marker(&self.lines[content]) {
+            return None;
+        }
+        let mut end = content;
+        let mut i = content;
+        while i < self.lines.len() {
+            let line = self.lines[i];
+            if line.text.is_empty() {
+                if line.indent > content_indent {
+                    return None;
+                }
+            } else if line.indent < content_indent {
+                break;
+            } else {
+                end = i + 1;
+            }
+            i += 1;
+        }
+        if (start..content).any(|j| self.lines[j].indent > content_indent) {
+            return None;
+        }
+        if end == self.lines.len() && !self.ends_with_newline {
+            return None;
+        }
+        let mut text = String::new();
+        for line in &self.lines[start..end] {
+            if !line.text.is_empty() {
+                text.push_str(&line.raw[content_indent..]);
+            }
+            text.push('\n');
+        }
+        match chomp {
+            Chomp::Clip => {}
+            Chomp::Strip => {
+                text.pop();
+            }
+        }
+        self.at = i;
+        Some(resolve_scalar_owned(
+            Cow::Owned(text),
+            ScalarStyle::Literal,
+            None,
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chomp {
+    Clip,
+    Strip,
+}
+
+fn is_dash(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+fn is_document_marker(line: &Line<'_>) -> bool {
+    line.indent == 0 && (line.text.starts_with("---") || line.text.starts_with("..."))
+}
+
+fn starts_quoted_key(text: &str) -> bool {
+    text.starts_with(['"', '\''])
+}
+
+/// Splits `key: rest` (or `key:` at the end of the line) into the key, as the map key the
+/// full reader would make of it, and the trimmed rest. `None` when the line is not such an
+/// entry this reader handles.
+fn split_key(text: &str) -> Option<(String, &str)> {
+    let (key_value, after) = if starts_quoted_key(text) {
+        let (key, after) = quoted(text)?;
+        let style = if text.starts_with('"') {
+            ScalarStyle::DoubleQuoted
+        } else {
+            ScalarStyle::SingleQuoted
+        };
+        (resolve_scalar_owned(key, style, None), after)
+    } else {
+        if text.starts_with(is_indicator) {
+            return None;
+        }
+        let colon = find_value_colon(text)?;
+        let key = &text[..colon];
+        if key.ends_with(' ') || key.contains(" #") {
+            return None;
+        }
+        (
+            resolve_scalar_owned(Cow::Borrowed(key), ScalarStyle::Plain, None),
+            &text[colon..],
+        )
+    };
+    let rest = after.strip_prefix(':')?;
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    Some((scalar_key(key_value)?, rest.trim_start_matches(' ')))
+}
+
+/// The first `:` followed by a space or the end of the line.
+fn find_value_colon(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&b| b == b' '))
+}
+
+/// Characters that may not start a plain scalar here.
+fn is_indicator(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '?'
+            | ':'
+            | ','
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '#'
+            | '&'
+            | '*'
+            | '!'
+            | '|'
+            | '>'
+            | '\''
+            | '"'
+            | '%'
+            | '@'
+            | '`'
+    )
+}
+
+/// A one-line plain scalar in block context: up to a comment; `None` when it could be read
+/// another way (a mapping, an indicator) or is empty.
+fn plain(text: &str) -> Option<&str> {
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    if is_indicator(first) && !(first == '-' && chars.next().is_some_and(|c| c != ' ')) {
+        return None;
+    }
+    let end = text.find(" #").unwrap_or(text.len());
+    let value = text[..end].trim_end_matches(' ');
+    if value.is_empty() || value.ends_with(':') || value.contains(": ") {
+        return None;
+    }
+    Some(value)
+}
+
+/// After a quoted scalar or flow collection: only spaces and a comment.
+fn end_of_value(after: &str) -> Option<()> {
+    let trimmed = after.trim_start_matches(' ');
+    (trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < after.len())).then_some(())
+}
+
+/// A one-line quoted scalar at the start of `text`: its value and the text after it.
+fn quoted(text: &str) -> Option<(Cow<'_, str>, &str)> {
+    let quote = text.as_bytes()[0];
+    let body = &text[1..];
+    if quote == b'\'' {
+        let mut out = String::new();
+        let mut rest = body;
+        loop {
+            let close = rest.find('\'')?;
+            out.push_str(&rest[..close]);
+            rest = &rest[close + 1..];
+            if let Some(after) = rest.strip_prefix('\'') {
+                out.push('\'');
+                rest = after;
+            } else {
+                return Some((Cow::Owned(out), rest));
+            }
+        }
+    }
+    let end = body.find(['"', '\\'])?;
+    if body.as_bytes()[end] == b'"' {
+        return Some((Cow::Borrowed(&body[..end]), &body[end + 1..]));
+    }
+    let mut out = String::from(&body[..end]);
+    let mut chars = body[end..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((Cow::Owned(out), &body[end + i + 1..])),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                let simple = match e {
+                    '\\' => Some('\\'),
+                    '"' => Some('"'),
+                    '/' => Some('/'),
+                    'n' => Some('\n'),
+                    't' => Some('\t'),
+                    'r' => Some('\r'),
+                    '0' => Some('\0'),
+                    'b' => Some('\u{8}'),
+                    'e' => Some('\u{1b}'),
+                    'a' => Some('\u{7}'),
+                    'v' => Some('\u{b}'),
+                    'f' => Some('\u{c}'),
+                    ' ' => Some(' '),
+                    _ => None,
+                };
+                match simple {
+                    Some(c) => out.push(c),
+                    None => {
+                        let digits = match e {
+                            'x' => 2,
+                            'u' => 4,
+                            'U' => 8,
+                            _ => return None,
+                        };
+                        let mut code = 0u32;
+                        for _ in 0..digits {
+                            code = code * 16 + chars.next()?.1.to_digit(16)?;
+                        }
+                        out.push(char::from_u32(code)?);
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// A one-line flow collection (`[a, b]`, `{a: 1}`), read from `text[at..]`.
+struct Flow<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Flow<'a> {
+    fn skip_spaces(&mut self) {
+        while self.text[self.at..].starts_with(' ') {
+            self.at += 1;
+        }
+    }
+
+    /// Steps over a `,` that another entry follows (a trailing comma is left to the full
+    /// reader).
+    fn comma(&mut self) -> Option<()> {
+        self.at += 1;
+        self.skip_spaces();
+        (!matches!(self.peek()?, b']' | b'}')).then_some(())
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn node(&mut self) -> Option<Value> {
+        self.skip_spaces();
+        match self.peek()? {
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_spaces();
+                    if self.peek()? == b']' {
+                        self.at += 1;
+                        return Some(Value::Array(items));
+                    }
+                    items.push(self.node()?);
+                    self.skip_spaces();
+                    match self.peek()? {
+                        b',' => self.comma()?,
+                        b']' => {}
+                        _ => return None,
+                    }
+                }
+            }
+            b'{' => {
+                self.at += 1;
+                let mut map = Map::new();
+                loop {
+                    self.skip_spaces();
+                    if self.peek()? == b'}' {
+                        self.at += 1;
+                        return Some(Value::Object(map));
+                    }
+                    let key = scalar_key(self.scalar()?)?;
+                    if key == "<<" || map.contains_key(&key) {
+                        return None;
+                    }
+                    self.skip_spaces();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.at += 1;
+                    if self.peek()? != b' ' {
+                        return None;
+                    }
+                    let value = self.node()?;
+                    map.insert(key, value);
+                    self.skip_spaces();
+                    match self.peek()? {
+                        b',' => self.comma()?,
+                        b'}' => {}
+                        _ => return None,
+                    }
+                }
+            }
+            _ => self.scalar(),
+        }
+    }
+
+    /// A quoted scalar, or a plain one up to `,`, `]`, `}` or `:` (a plain scalar with a
+    /// colon or a `#` is left to the full reader).
+    fn scalar(&mut self) -> Option<Value> {
+        let rest = &self.text[self.at..];
+        let first = rest.as_bytes().first().copied()?;
+        if first == b'"' || first == b'\'' {
+            let (text, after) = quoted(rest)?;
+            self.at = self.text.len() - after.len();
+            let style = if first == b'"' {
+                ScalarStyle::DoubleQuoted
+            } else {
+                ScalarStyle::SingleQuoted
+            };
+            return Some(resolve_scalar_owned(text, style, None));
+        }
+        if rest.starts_with(is_indicator)
+            && !(first == b'-'
+                && rest
+                    .as_bytes()
+                    .get(1)
+                    .is_some_and(|&b| b.is_ascii_alphanumeric()))
+        {
+            return None;
+        }
+        let end = rest
+            .find([',', ']', '}', ':', '#', '[', '{'])
+            .unwrap_or(rest.len());
+        if rest
+            .as_bytes()
+            .get(end)
+            .is_some_and(|&b| matches!(b, b'#' | b'[' | b'{'))
+        {
+            return None;
+        }
+        if rest.as_bytes().get(end) == Some(&b':') && !rest[end + 1..].starts_with(' ') {
+            return None;
+        }
+        let value = rest[..end].trim_end_matches(' ');
+        if value.is_empty() {
+            return None;
+        }
+        self.at += end;
+        Some(resolve_scalar_owned(
+            Cow::Borrowed(value),
+            ScalarStyle::Plain,
+            None,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::manifest::yaml::parse_values_full;
+
+    /// When the fast reader reads a text, it reads it as the full reader does: the same
+    /// documents, values, positions and first lines. Returns whether it read it.
+    fn agrees(text: &str) -> bool {
+        let Some(fast) = parse(text) else {
+            return false;
+        };
+        let full = parse_values_full(text, true).unwrap_or_else(|e| {
+            panic!("the fast reader read a text the full one rejects ({e:?}):\n{text}")
+        });
+        assert_eq!(fast, full, "readers differ on:\n{text}");
+        true
+    }
+
+    fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                manifests(&path, out);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_full_reader_on_every_manifest_here() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["golden", "environments", "tests/fixtures", "templates"] {
+            manifests(&root.join(dir), &mut files);
+        }
+        manifests(&root.join("../shared/seed-manifests"), &mut files);
+        manifests(&root.join("target/bench-corpus-2000"), &mut files);
+        let (mut read, mut golden, mut golden_read) = (0, 0, 0);
+        for file in &files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            let fast = agrees(&text);
+            read += usize::from(fast);
+            if file.starts_with(root.join("golden")) {
+                golden += 1;
+                golden_read += usize::from(fast);
+            }
+        }
+        assert!(
+            read > 100,
+            "the fast reader read only {read} of {} files",
+            files.len()
+        );
+        // Rendered output keeps to the plain shape: the fast reader reads all of it.
+        assert_eq!(golden_read, golden, "golden files the fast reader left");
+    }
+
+    #[test]
+    fn agrees_or_gives_up_on_edge_cases() {
+        let read = [
+            "a: 1\n",
+            "a: 1",
+            "# c\n\na: 1 # c\nb: 'x'' y' # c\nc: \"q\\\"\\u00e9\\n\"\n",
+            "---\na: 1\n---\nb: [1, \"x\", {c: d}]\n",
+            "--- # first\na: {}\nb: []\n",
+            "a:\n- 1\n- two\nb: null\n",
+            "a:\n  - name: x\n    v: 1\n  - name: y\n",
+            "- a\n- b: 1\n  c:\n    d: e\n-\n  f: g\n",
+            "a: |\n  line 1\n\n  line 3\nb: x\n",
+            "a: |-\n  one\n  two\n\n\nb: 1\n",
+            "a: |\n    deeper\n      kept\n    back\nb: 1\n",
+            "k: -1\nl: -x\nm: 0x1F\nn: 1e3\no: .5\np: ~\nq: TRUE\nr: yes\n",
+            "\"quoted key\": v\n'single': w\n80: http\nnull: x\ntrue: y\n",
+            "a: b:c\nd: http://x.y/z?q=1#frag\ne: a # b\n",
+            "a:\n  b:\n    c: 1\n  d: 2\ne: 3\n",
+            "a: x\n  # indented comment\nb: y\n",
+            "emptyDir: {}\nports: [{containerPort: 80, name: http}]\n",
+            "a: [b c, d]\nz: {\"k\": 'v', n: -2}\n",
+            "a: |\n  x\n---\nb: 2\n",
+            "a:\n  b: 1\n\n\n",
+            "a: 'it''s'\nb: \"\"\nc: ''\n",
+            "list:\n- [1, 2]\n- {a: b}\n",
+            "a: \"\\x41\\U0001F600\\t\\/\"\n",
+        ];
+        for text in read {
+            assert!(agrees(text), "the fast reader gave up on:\n{text}");
+        }
+        let left = [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "<<: {a: 1}\n",
+            "? a\n: b\n",
+            "a: >\n  folded\n",
+            "a: |+\n  keep\n\n",
+            "a: |2\n   x\n",
+            "a: b\n  c\n",
+            "a: \"multi\n  line\"\n",
+            "a:\tb\n",
+            "a: 1\r\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: 1\n...\n",
+            "---\n",
+            "a: 1\n---\n",
+            "a: 1\na: 2\n",
+            "- - a\n",
+            "a: - b\n",
+            "scalar\n",
+            "a: [1, 2,]\n",
+            "a: [1,\n  2]\n",
+            "a: b: c\n",
+            "a: x #c\n b: y\n",
+            "a:\n  b: 1\n c: 2\n",
+            "- a\nb: 1\n",
+            "--- a: 1\n",
+            "a: |\n  x",
+            "a: |\n    indented\n  less\n",
+            "a: \"\\N\"\n",
+            "a: @x\n",
+            "a: `x\n",
+        ];
+        for text in left {
+            assert!(parse(text).is_none(), "the fast reader read:\n{text}");
+        }
+        // No documents at all: both readers see none.
+        for text in ["", "# only a comment\n", "\n\n"] {
+            assert!(agrees(text), "{text:?}");
+        }
+    }
+
+    /// Random edits of manifests (characters that matter to YAML inserted, lines dropped,
+    /// duplicated or re-indented): whatever the fast reader reads, it reads as the full one.
+    #[test]
+    fn agrees_or_gives_up_on_mutated_manifests() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        manifests(&root.join("golden"), &mut files);
+        manifests(&root.join("tests/fixtures/validate"), &mut files);
+        files.sort();
+        let texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .filter(|t| parse(t).is_some())
+            .collect();
+        assert!(!texts.is_empty());
+        // SHIPSHAPE_FUZZ=N,SEED runs N edits from another seed (a longer search).
+        let (runs, mut seed) = std::env::var("SHIPSHAPE_FUZZ")
+            .ok()
+            .and_then(|v| {
+                let (n, s) = v.split_once(',')?;
+                Some((n.parse().ok()?, s.parse().ok()?))
+            })
+            .unwrap_or((3000, 0x9e37_79b9_7f4a_7c15_u64));
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        const PIECES: [&str; 18] = [
+            " ", ":", ": ", "-", "- ", "#", " #", "\n", "\"", "'", "[", "]", "{", "}", ",", "|",
+            "a", "1",
+        ];
+        let (mut read, mut tried) = (0, 0);
+        for _ in 0..runs {
+            let text = &texts[next(texts.len())];
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for _ in 0..1 + next(3) {
+                let l = next(lines.len());
+                match next(4) {
+                    0 => {
+                        let line = &mut lines[l];
+                        let at = (0..=line.len())
+                            .filter(|&i| line.is_char_boundary(i))
+                            .nth(next(line.chars().count() + 1))
+                            .unwrap_or(0);
+                        line.insert_str(at, PIECES[next(PIECES.len())]);
+                    }
+                    1 => {
+                        lines.remove(l);
+                        if lines.is_empty() {
+                            lines.push("a: 1".into());
+                        }
+                    }
+                    2 => {
+                        let copy = lines[l].clone();
+                        lines.insert(l, copy);
+                    }
+                    _ => {
+                        let line = &mut lines[l];
+                        if next(2) == 0 {
+                            line.insert_str(0, &" ".repeat(1 + next(3)));
+                        } else if let Some(rest) = line.strip_prefix(' ') {
+                            *line = rest.to_string();
+                        }
+                    }
+                }
+            }
+            let mutated = lines.join("\n") + "\n";
+            tried += 1;
+            read += usize::from(agrees(&mutated));
+        }
+        // Most edits leave a readable manifest; the fast reader still reads many of them.
+        assert!(read > tried / 4, "read {read} of {tried}");
+    }
+}
