@@ -19,7 +19,9 @@ use super::yaml::{Pos, ValueDocument, resolve_scalar_owned, scalar_key};
 
 /// Reads a stream of the plain shape; `None` when the text is outside it.
 pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
-    if text.contains(['\t', '\r', '\u{feff}']) {
+    // Tabs, CR line ends and byte order marks (and, with them, the rare characters whose
+    // UTF-8 starts with the BOM's first byte) are left to the full reader.
+    if text.bytes().any(|b| matches!(b, b'\t' | b'\r' | 0xEF)) {
         return None;
     }
     let mut lines: Vec<Line<'_>> = text
@@ -165,11 +167,16 @@ impl<'a> Reader<'_, 'a> {
                 return None;
             }
             let (key, rest) = split_key(line.text)?;
-            if key == "<<" || map.contains_key(&key) {
+            if key == "<<" {
                 return None;
             }
             let value = self.entry_value(i, indent, rest)?;
-            map.insert(key, value);
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(_) => return None,
+            }
             let Some(next) = next_significant(self.lines, self.at)? else {
                 break;
             };
@@ -402,7 +409,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
         }
         let colon = find_value_colon(text)?;
         let key = &text[..colon];
-        if key.ends_with(' ') || key.contains(" #") {
+        if key.ends_with(' ') || (key.as_bytes().contains(&b'#') && key.contains(" #")) {
             return None;
         }
         (
@@ -456,9 +463,21 @@ fn plain(text: &str) -> Option<&str> {
     if is_indicator(first) && !(first == '-' && chars.next().is_some_and(|c| c != ' ')) {
         return None;
     }
-    let end = text.find(" #").unwrap_or(text.len());
+    // One pass: the value ends at a comment (` #`); `: ` inside would make it a mapping.
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    for i in 0..bytes.len() {
+        match bytes[i] {
+            b'#' if i > 0 && bytes[i - 1] == b' ' => {
+                end = i;
+                break;
+            }
+            b':' if bytes.get(i + 1) == Some(&b' ') => return None,
+            _ => {}
+        }
+    }
     let value = text[..end].trim_end_matches(' ');
-    if value.is_empty() || value.ends_with(':') || value.contains(": ") {
+    if value.is_empty() || value.ends_with(':') {
         return None;
     }
     Some(value)
