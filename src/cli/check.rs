@@ -91,15 +91,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let today = Date::today();
     let progress = Progress::new("check", "environments", ids.len());
-    let outcomes: Vec<Outcome> = ids
-        .par_iter()
-        .map(|id| {
-            let outcome =
-                check_environment(&ws, &renderer, &registry, id, &config, &cli_layer, today);
-            progress.advance(1);
-            outcome
-        })
-        .collect();
+    // The schemas load on one thread while the first environments render on the other.
+    let (_, outcomes) = rayon::join(
+        || registry.preload(),
+        || -> Vec<Outcome> {
+            ids.par_iter()
+                .map(|id| {
+                    let outcome = check_environment(
+                        &ws, &renderer, &registry, id, &config, &cli_layer, today,
+                    );
+                    progress.advance(1);
+                    outcome
+                })
+                .collect()
+        },
+    );
     drop(progress);
 
     let text_to_stdout = args

@@ -178,6 +178,12 @@ impl Registry {
         self.minor
     }
 
+    /// Reads and indexes the embedded schemas now rather than on first use, so that it can
+    /// overlap other work (an error shows again on first use).
+    pub fn preload(&self) {
+        let _ = self.loaded();
+    }
+
     fn loaded(&self) -> Result<&Loaded, String> {
         self.loaded
             .get_or_init(|| self.load())
