@@ -185,7 +185,8 @@ impl Registry {
         value: &Value,
         target: Option<Target>,
     ) -> ResourceResult {
-        let validation = self.validate_value(doc, prefix, value, target);
+        let object = object_name(value, target);
+        let validation = self.validate_value(doc, prefix, value, target, &object);
         let location = if prefix.is_empty() {
             doc.location()
         } else {
@@ -194,7 +195,7 @@ impl Registry {
         ResourceResult {
             resource: Resource {
                 location,
-                object: object_name(value, target),
+                object,
                 status: validation.status,
                 reason: validation.reason,
             },
@@ -204,19 +205,20 @@ impl Registry {
 
     /// Validates one document as `target` (see [`Registry::validate_source`] for detection).
     pub fn validate_document(&self, doc: &Document, target: Target) -> Validation {
-        self.validate_value(doc, "", &doc.value, Some(target))
+        let object = object_name(&doc.value, Some(target));
+        self.validate_value(doc, "", &doc.value, Some(target), &object)
     }
 
     /// Validates `value`, which sits at JSON pointer `prefix` of `doc` (a `List` item, or the
-    /// document itself with an empty prefix).
+    /// document itself with an empty prefix); `object` is its name for findings.
     fn validate_value(
         &self,
         doc: &Document,
         prefix: &str,
         value: &Value,
         target: Option<Target>,
+        object: &str,
     ) -> Validation {
-        let object = object_name(value, target);
         let finding = |code: &str, message: String, help: Option<String>, pointer: &str| Finding {
             rule: rule(code),
             severity: Severity::Error,
@@ -232,7 +234,7 @@ impl Registry {
             } else {
                 pointer.to_string()
             }),
-            object: Some(object.clone()),
+            object: Some(object.to_string()),
             spec_hint: None,
             exempted: None,
         };
@@ -381,7 +383,7 @@ impl Registry {
                     } else {
                         pointer
                     }),
-                    object: Some(object.clone()),
+                    object: Some(object.to_string()),
                     spec_hint: None,
                     exempted: None,
                 }
