@@ -710,20 +710,7 @@ mod tests {
     }
 
     fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                manifests(&path, out);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) {
-                out.push(path);
-            }
-        }
+        out.extend(crate::manifest::manifest_files(dir).unwrap_or_default());
     }
 
     #[test]
