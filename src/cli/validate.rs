@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 
 use crate::cli::{EXIT_CLEAN, EXIT_FINDINGS};
-use crate::manifest::{LoadError, Source};
+use crate::manifest::Source;
 use crate::progress::Progress;
 use crate::report::emit::{Format, FormatSpec, OutputArgs};
 use crate::report::stream::Sink;
-use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
+use crate::report::{Report, Severity};
 use crate::schema::{Options, Registry, ResourceResult, Target, codes};
 
 /// Arguments of `shipshape validate`.
@@ -166,43 +166,13 @@ fn validate_input(registry: &Registry, input: &Input, target: Option<Target>) ->
             }
             results
         }
-        Err(e) => vec![unreadable(&e)],
+        Err(e) => vec![ResourceResult::unreadable(&e)],
     };
     for result in results {
         part.resources.push(result.resource);
         part.findings.extend(result.findings);
     }
     part
-}
-
-fn unreadable(e: &LoadError) -> ResourceResult {
-    let location = e.location();
-    ResourceResult {
-        resource: Resource {
-            location: location.clone(),
-            object: "file".into(),
-            status: Status::Error,
-            reason: Some(e.message.clone()),
-        },
-        findings: vec![Finding {
-            rule: RuleRef {
-                code: codes::YAML.into(),
-                name: codes::YAML.into(),
-            },
-            severity: Severity::Error,
-            message: e.message.clone(),
-            help: Some(if e.message.contains("UTF-8") {
-                "save the file as UTF-8".into()
-            } else {
-                "check that the file exists and can be read".into()
-            }),
-            location: Some(location),
-            pointer: None,
-            object: None,
-            spec_hint: None,
-            exempted: None,
-        }],
-    }
 }
 
 /// Expands the command-line paths: files as given, folders recursively (sorted), `-` once.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::messages::{self, Context};
 use super::registry::{Registry, Target};
 use super::removed::removed_api;
-use crate::manifest::{self, Document, LoadOptions, Location, Source};
+use crate::manifest::{self, Document, LoadError, LoadOptions, Location, Source};
 use crate::report::{Finding, Resource, RuleRef, Severity, Status};
 
 /// The rule codes schema validation reports under.
@@ -94,6 +94,33 @@ pub struct ResourceResult {
     pub findings: Vec<Finding>,
 }
 
+impl ResourceResult {
+    /// The result of a file that cannot be read or parsed: one resource with status `error`
+    /// and a `yaml` finding at the error's position, with the fix.
+    pub fn unreadable(e: &LoadError) -> ResourceResult {
+        let location = e.location();
+        ResourceResult {
+            resource: Resource {
+                location: location.clone(),
+                object: "file".into(),
+                status: Status::Error,
+                reason: Some(e.message.clone()),
+            },
+            findings: vec![Finding {
+                rule: rule(codes::YAML),
+                severity: Severity::Error,
+                message: e.message.clone(),
+                help: Some(load_help(&e.message)),
+                location: Some(location),
+                pointer: None,
+                object: None,
+                spec_hint: None,
+                exempted: None,
+            }],
+        }
+    }
+}
+
 /// Whether a file name says it holds Helm values (`values.yaml`, `values-prod.yaml`,
 /// `prod.values.yaml`).
 pub fn is_helm_values_name(path: &str) -> bool {
@@ -137,28 +164,7 @@ impl Registry {
         };
         let docs = match manifest::load_with(source, &load) {
             Ok(docs) => docs,
-            Err(e) => {
-                let location = e.location();
-                return vec![ResourceResult {
-                    resource: Resource {
-                        location: location.clone(),
-                        object: "file".into(),
-                        status: Status::Error,
-                        reason: Some(e.message.clone()),
-                    },
-                    findings: vec![Finding {
-                        rule: rule(codes::YAML),
-                        severity: Severity::Error,
-                        message: e.message.clone(),
-                        help: Some(yaml_help(&e.message)),
-                        location: Some(location),
-                        pointer: None,
-                        object: None,
-                        spec_hint: None,
-                        exempted: None,
-                    }],
-                }];
-            }
+            Err(e) => return vec![ResourceResult::unreadable(&e)],
         };
         let by_name =
             target.or_else(|| is_helm_values_name(&source.path).then_some(Target::HelmValues));
@@ -458,8 +464,11 @@ fn object_name(value: &Value, target: Option<Target>) -> String {
     }
 }
 
-fn yaml_help(message: &str) -> String {
-    if message.starts_with("duplicate key") {
+/// How to fix a file that cannot be read or parsed.
+fn load_help(message: &str) -> String {
+    if message.starts_with("cannot read") {
+        "check that the file exists and can be read".into()
+    } else if message.starts_with("duplicate key") {
         "remove one of the two keys".into()
     } else if message.contains("UTF-8") {
         "save the file as UTF-8".into()
