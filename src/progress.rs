@@ -200,11 +200,4 @@ mod tests {
              \r\x1b[2Kvalidate [==================>     ] 3/4 files  75%\r\x1b[2K"
         );
     }
-
-    #[test]
-    fn hidden_progress_writes_nothing() {
-        let progress = Progress::hidden();
-        progress.advance(10);
-        progress.clear();
-    }
 }

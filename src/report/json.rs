@@ -50,11 +50,6 @@ impl Render for Json {
     }
 }
 
-/// The report as the documented JSON value.
-pub fn to_value(report: &Report) -> serde_json::Value {
-    serde_json::to_value(Document::of(report)).expect("the JSON document always serializes")
-}
-
 /// The documented shape, borrowing from the report.
 #[derive(Serialize)]
 struct Document<'a> {
