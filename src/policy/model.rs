@@ -190,6 +190,16 @@ impl<'a> Workload<'a> {
             .is_some_and(|v| !v.is_null())
     }
 
+    /// Where a finding about the replica count points: `spec.replicas` when it is written,
+    /// else the object (the count is the default).
+    pub fn replicas_pointer(&self) -> &'static str {
+        if self.replicas_set() {
+            "/spec/replicas"
+        } else {
+            ""
+        }
+    }
+
     /// The regular (not init) containers.
     pub fn app_containers(&self) -> impl Iterator<Item = &Container<'a>> {
         self.containers.iter().filter(|c| !c.init)

@@ -72,14 +72,9 @@ impl Rule for MinReplicas {
                 }
                 Some(_) => {}
                 None if replicas < 2 => {
-                    let pointer = if w.replicas_set() {
-                        "/spec/replicas"
-                    } else {
-                        ""
-                    };
                     out.at_value(
                         w.doc,
-                        pointer,
+                        w.replicas_pointer(),
                         format!(
                             "{} runs {replicas} replica in production",
                             w.document.display_name()

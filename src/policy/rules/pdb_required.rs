@@ -63,14 +63,9 @@ impl Rule for PdbRequired {
                 }
                 None => format!("runs {replicas} replicas"),
             };
-            let pointer = if w.replicas_set() {
-                "/spec/replicas"
-            } else {
-                ""
-            };
             out.at_value(
                 w.doc,
-                pointer,
+                w.replicas_pointer(),
                 format!("{} {why} but no PodDisruptionBudget selects its pods", w.document.display_name()),
                 "add a PodDisruptionBudget with the workload's pod selector and `maxUnavailable: 1`",
             )
