@@ -54,6 +54,18 @@ fn context(today: &str) -> LintContext {
     cx
 }
 
+/// Lints `text` (read as `path`) with only `rules` selected, on 2026-06-01.
+fn lint_with(path: &str, text: &str, rules: &[&str]) -> Vec<shipshape::report::Finding> {
+    let docs = manifest::load(&Source::new(path, text)).unwrap();
+    let mut cx = LintContext::new(Date::parse("2026-06-01").unwrap());
+    cx.selection = RuleSelection::resolve([&Profile {
+        select: rules.iter().map(|r| r.to_string()).collect(),
+        ..Profile::default()
+    }])
+    .unwrap();
+    policy::lint(&docs, &cx)
+}
+
 fn allow(rule: &str, expires: Option<&str>) -> ExemptionEntry {
     ExemptionEntry {
         allow: Allow {
@@ -224,18 +236,11 @@ fn command_line_layers_go_on_top_of_profiles() {
 
 #[test]
 fn compose_services_are_exempted_by_their_label() {
-    let source = Source::new(
+    let findings = lint_with(
         "compose.yaml",
         "services:\n  api:\n    image: example/api:latest\n    labels:\n      shipshape.dev/allow: \"image-tag-pinned: local builds only\"\n",
+        &["image-tag-pinned", "invalid-exemption"],
     );
-    let docs = manifest::load(&source).unwrap();
-    let mut cx = LintContext::new(Date::parse("2026-06-01").unwrap());
-    cx.selection = RuleSelection::resolve([&Profile {
-        select: vec!["image-tag-pinned".into(), "invalid-exemption".into()],
-        ..Profile::default()
-    }])
-    .unwrap();
-    let findings = policy::lint(&docs, &cx);
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].object.as_deref(), Some("services.api"));
     assert_eq!(
@@ -262,18 +267,11 @@ fn rule_docs_cover_the_rules_that_fired() {
 
 #[test]
 fn list_items_are_linted_as_objects_at_their_own_lines() {
-    let source = Source::new(
+    let findings = lint_with(
         "list.yaml",
         "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: settings}\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: web\n      annotations:\n        shipshape.dev/allow: \"read-only-root-fs: scratch space\"\n    spec:\n      containers:\n        - name: web\n          image: example/web:latest\n",
+        &["image-tag-pinned", "read-only-root-fs"],
     );
-    let docs = manifest::load(&source).unwrap();
-    let mut cx = LintContext::new(Date::parse("2026-06-01").unwrap());
-    cx.selection = RuleSelection::resolve([&Profile {
-        select: vec!["image-tag-pinned".into(), "read-only-root-fs".into()],
-        ..Profile::default()
-    }])
-    .unwrap();
-    let findings = policy::lint(&docs, &cx);
     assert_eq!(findings.len(), 2);
     assert_eq!(findings[0].rule.name, "read-only-root-fs");
     assert_eq!(
