@@ -126,14 +126,16 @@ impl TextWriter {
 /// report's order); findings without a location last.
 pub(crate) fn by_file(report: &Report) -> Vec<&Finding> {
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| f.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
-        match (key(a), key(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
+    fn key(f: &Finding) -> Option<(&str, u32, u32)> {
+        f.location
+            .as_ref()
+            .map(|l| (l.file.as_str(), l.line, l.col))
+    }
+    findings.sort_by(|a, b| match (key(a), key(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
     });
     findings
 }
