@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use jsonschema::{Draft, Validator};
-use serde_json::{Value, json};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value, json};
 
 use super::crd;
 
@@ -85,7 +86,26 @@ struct KindSchema {
     validator: LazyValidator,
 }
 
-/// Everything loaded for Kubernetes validation (on first use).
+/// The built-in Kubernetes kinds of the selected version. The definitions file is indexed
+/// without being parsed; each kind's validator is compiled, on first use, from a document of
+/// just the definitions it reaches (a Deployment needs 121 of the 766, a ConfigMap 6).
+struct Builtin {
+    /// `apiVersion/kind` to the definition's name and its validator.
+    kinds: HashMap<String, (String, LazyValidator)>,
+    /// Each definition's JSON text, unparsed.
+    definitions: HashMap<String, &'static RawValue>,
+}
+
+/// The shape of a Kubernetes definitions file, read without parsing the definitions.
+#[derive(serde::Deserialize)]
+struct DefinitionsIndex {
+    #[serde(rename = "x-kinds")]
+    kinds: HashMap<String, String>,
+    #[serde(borrow)]
+    definitions: HashMap<String, &'static RawValue>,
+}
+
+/// Everything loaded for CRD, extra-schema and Helm values validation (on first use).
 struct Loaded {
     registry: jsonschema::Registry<'static>,
     documents: HashMap<String, Arc<Value>>,
@@ -98,6 +118,10 @@ pub struct Registry {
     options: Options,
     minor: u32,
     extra: Vec<(String, Arc<Value>)>,
+    /// The `apiVersion/kind` keys the extra schema folders define (they win over the
+    /// built-in kinds).
+    extra_kinds: Vec<String>,
+    builtin: OnceLock<Result<Builtin, String>>,
     loaded: OnceLock<Result<Loaded, String>>,
     compose_schema: OnceLock<Result<Arc<Value>, String>>,
     compose: LazyValidator,
@@ -158,10 +182,17 @@ impl Registry {
         for dir in &options.schema_locations {
             load_dir(dir, &mut extra)?;
         }
+        let extra_kinds = extra
+            .iter()
+            .filter_map(|(_, doc)| doc.get("x-kinds").and_then(Value::as_object))
+            .flat_map(|index| index.keys().cloned())
+            .collect();
         Ok(Registry {
             options,
             minor,
             extra,
+            extra_kinds,
+            builtin: OnceLock::new(),
             loaded: OnceLock::new(),
             compose_schema: OnceLock::new(),
             compose: OnceLock::new(),
@@ -178,10 +209,37 @@ impl Registry {
         self.minor
     }
 
-    /// Reads and indexes the embedded schemas now rather than on first use, so that it can
+    /// Indexes the embedded Kubernetes schemas now rather than on first use, so that it can
     /// overlap other work (an error shows again on first use).
     pub fn preload(&self) {
-        let _ = self.loaded();
+        let _ = self.builtin();
+    }
+
+    fn builtin(&self) -> Result<&Builtin, String> {
+        self.builtin
+            .get_or_init(|| {
+                let index: DefinitionsIndex = serde_json::from_str(self.kubernetes_text()?)
+                    .map_err(|e| format!("an embedded schema is not valid JSON: {e}"))?;
+                Ok(Builtin {
+                    kinds: index
+                        .kinds
+                        .into_iter()
+                        .map(|(key, definition)| (key, (definition, OnceLock::new())))
+                        .collect(),
+                    definitions: index.definitions,
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The embedded definitions file of the selected Kubernetes version.
+    fn kubernetes_text(&self) -> Result<&'static str, String> {
+        KUBERNETES
+            .iter()
+            .find(|(m, _)| *m == self.minor)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| format!("no schemas for Kubernetes 1.{}", self.minor))
     }
 
     fn loaded(&self) -> Result<&Loaded, String> {
@@ -192,11 +250,7 @@ impl Registry {
     }
 
     fn load(&self) -> Result<Loaded, String> {
-        let text = KUBERNETES
-            .iter()
-            .find(|(m, _)| *m == self.minor)
-            .map(|(_, t)| *t)
-            .ok_or_else(|| format!("no schemas for Kubernetes 1.{}", self.minor))?;
+        let text = self.kubernetes_text()?;
         let mut files: Vec<(String, Arc<Value>)> = Vec::new();
         files.push((KUBERNETES_URI.to_string(), Arc::new(parse_embedded(text)?)));
         for (name, text) in CRDS {
@@ -248,8 +302,19 @@ impl Registry {
         api_version: &str,
         kind: &str,
     ) -> Result<Option<&Validator>, String> {
+        let key = format!("{api_version}/{kind}");
+        if !self.extra_kinds.contains(&key) {
+            let builtin = self.builtin()?;
+            if let Some((definition, validator)) = builtin.kinds.get(&key) {
+                return validator
+                    .get_or_init(|| builtin.compile(definition))
+                    .as_ref()
+                    .map(Some)
+                    .map_err(Clone::clone);
+            }
+        }
         let loaded = self.loaded()?;
-        let Some(entry) = loaded.kinds.get(&format!("{api_version}/{kind}")) else {
+        let Some(entry) = loaded.kinds.get(&key) else {
             return Ok(None);
         };
         entry
@@ -307,6 +372,15 @@ impl Registry {
             return Vec::new();
         };
         let parent = fragment.rsplit_once('/').map_or("", |(p, _)| p);
+        if uri == KUBERNETES_URI {
+            return self
+                .builtin()
+                .ok()
+                .and_then(|b| b.definition_at(parent))
+                .and_then(|s| s.get("properties").and_then(Value::as_object).cloned())
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+        }
         // Only the Compose schema is compiled on its own (its locations are relative).
         let doc = if uri.is_empty() || uri.ends_with(COMPOSE_ID) {
             self.compose_schema
@@ -337,6 +411,78 @@ impl Registry {
             .iter()
             .any(|s| s == kind || *s == format!("{api_version}/{kind}"))
     }
+}
+
+impl Builtin {
+    /// Compiles the validator of one definition from a document of the definitions it
+    /// reaches, registered under the Kubernetes URI (so that findings name the same schema
+    /// locations as with the whole file).
+    fn compile(&self, definition: &str) -> Result<Validator, String> {
+        let mut reached = Map::new();
+        let mut pending = vec![definition.to_string()];
+        while let Some(name) = pending.pop() {
+            if reached.contains_key(&name) {
+                continue;
+            }
+            let raw = self
+                .definitions
+                .get(&name)
+                .ok_or_else(|| format!("the embedded schemas lack the definition {name}"))?;
+            let value: Value = serde_json::from_str(raw.get())
+                .map_err(|e| format!("an embedded schema is not valid JSON: {e}"))?;
+            local_references(&value, &mut pending)?;
+            reached.insert(name, value);
+        }
+        let document = json!({ "definitions": reached });
+        let registry = jsonschema::Registry::new()
+            .extend([(KUBERNETES_URI.to_string(), document)])
+            .and_then(|b| b.prepare())
+            .map_err(|e| format!("cannot index the schemas: {e}"))?;
+        compile(
+            &registry,
+            &json!({"$ref": format!("{KUBERNETES_URI}#/definitions/{definition}")}),
+        )
+    }
+
+    /// The schema at a pointer into the definitions (`/definitions/X/properties/spec`).
+    fn definition_at(&self, pointer: &str) -> Option<Value> {
+        let rest = pointer.strip_prefix("/definitions/")?;
+        let (name, inner) = rest.split_once('/').map_or((rest, ""), |(n, i)| (n, i));
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let value: Value = serde_json::from_str(self.definitions.get(&name)?.get()).ok()?;
+        if inner.is_empty() {
+            Some(value)
+        } else {
+            value.pointer(&format!("/{inner}")).cloned()
+        }
+    }
+}
+
+/// Adds the definitions a schema refers to (`#/definitions/X`) to `out`.
+fn local_references(schema: &Value, out: &mut Vec<String>) -> Result<(), String> {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if key == "$ref"
+                    && let Value::String(target) = value
+                {
+                    let name = target.strip_prefix("#/definitions/").ok_or_else(|| {
+                        format!("unexpected reference {target} in the embedded schemas")
+                    })?;
+                    out.push(name.replace("~1", "/").replace("~0", "~"));
+                } else {
+                    local_references(value, out)?;
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                local_references(item, out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn compile(registry: &jsonschema::Registry<'static>, schema: &Value) -> Result<Validator, String> {
@@ -415,6 +561,39 @@ mod tests {
         assert_eq!(parse_version("1.35.2"), Some(35));
         assert_eq!(parse_version("2.1"), None);
         assert_eq!(parse_version("1.x"), None);
+    }
+
+    #[test]
+    fn every_builtin_kind_compiles_from_the_definitions_it_reaches() {
+        for version in kubernetes_versions() {
+            let registry = Registry::new(Options {
+                kubernetes_version: Some(version.clone()),
+                ..Options::default()
+            })
+            .unwrap();
+            let builtin = registry.builtin().unwrap();
+            assert!(
+                builtin.kinds.len() > 90,
+                "{version}: {}",
+                builtin.kinds.len()
+            );
+            for key in builtin.kinds.keys() {
+                let (api_version, kind) = key.rsplit_once('/').unwrap();
+                let validator = registry.kubernetes_validator(api_version, kind);
+                assert!(matches!(validator, Ok(Some(_))), "{version} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn known_properties_read_the_unparsed_definitions() {
+        let registry = Registry::new(Options::default()).unwrap();
+        let location = format!(
+            "{KUBERNETES_URI}#/definitions/io.k8s.api.apps.v1.DeploymentSpec/additionalProperties"
+        );
+        let known = registry.known_properties(&location);
+        assert!(known.contains(&"replicas".to_string()), "{known:?}");
+        assert!(known.contains(&"template".to_string()), "{known:?}");
     }
 
     #[test]
