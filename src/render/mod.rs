@@ -191,6 +191,9 @@ impl Renderer {
         let sources = Arc::new(sources);
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // Debug mode tracks where an undefined value came from, so that an error names the
+        // missing variable (`nmae` is undefined); without it only debug builds would.
+        env.set_debug(true);
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         let syntax = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
