@@ -104,7 +104,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ignore_missing_schemas: args.ignore_missing_schemas,
         skip: args.skip.clone(),
     })?;
-    let mut inputs = collect_inputs(&args.paths)?;
+    // The Kubernetes schemas are indexed on one thread while the folders are listed.
+    let ((), inputs) = rayon::join(|| registry.preload(), || collect_inputs(&args.paths));
+    let mut inputs = inputs?;
     // Results are written file by file in the report's order (by display path), so the
     // inputs are taken in that order.
     inputs.sort_by_cached_key(Input::display);
@@ -115,28 +117,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Report::default()
     };
     let mut sink = Sink::new(shell, &output)?;
-    // Files are validated in parallel a chunk at a time and their results handed on in
-    // order: memory holds one chunk's results, however many files there are.
+    // Files are validated in parallel a chunk at a time; a writer thread takes each chunk's
+    // results in order while the next chunk is validated. Memory holds a few chunks'
+    // results, however many files there are.
     let chunk = rayon::current_num_threads() * FILES_PER_THREAD;
     let progress = Progress::new("validate", "files", inputs.len());
-    for inputs in inputs.chunks(chunk) {
-        let parts: Vec<Report> = inputs
-            .par_iter()
-            .map(|input| {
-                let part = validate_input(&registry, input, target);
-                progress.advance(1);
-                part
-            })
-            .collect();
-        for part in parts {
-            if !part.findings.is_empty() {
-                progress.clear();
+    let (results, received) = std::sync::mpsc::sync_channel::<Vec<Report>>(1);
+    let summary = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            for parts in received {
+                for part in parts {
+                    if !part.findings.is_empty() {
+                        progress.clear();
+                    }
+                    sink.add(part)?;
+                }
             }
-            sink.add(part)?;
+            progress.clear();
+            sink.finish()
+        });
+        for inputs in inputs.chunks(chunk) {
+            let parts: Vec<Report> = inputs
+                .par_iter()
+                .map(|input| {
+                    let part = validate_input(&registry, input, target);
+                    progress.advance(1);
+                    part
+                })
+                .collect();
+            // The writer stops taking parts only when it failed; its error is reported.
+            if results.send(parts).is_err() {
+                break;
+            }
         }
-    }
-    progress.clear();
-    let summary = sink.finish()?;
+        drop(results);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     Ok(ExitCode::from(if summary.fails(Severity::Error) {
         EXIT_FINDINGS
     } else {

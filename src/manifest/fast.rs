@@ -11,14 +11,41 @@
 //! manifest in the repository and on edge cases.
 
 use std::borrow::Cow;
+use std::marker::PhantomData;
 
 use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
-use super::yaml::{Pos, ValueDocument, resolve_scalar_owned, scalar_key};
+use super::yaml::{Entry, Node, NodeKind, Pos, ValueDocument, resolve_scalar_owned, scalar_key};
 
-/// Reads a stream of the plain shape; `None` when the text is outside it.
+/// Reads a stream of the plain shape into values; `None` when the text is outside it.
 pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
+    read::<Values>(text, 1).map(|docs| {
+        docs.into_iter()
+            .map(|d| ValueDocument {
+                pos: d.pos,
+                first_line: d.first_line,
+                value: Some(d.root),
+            })
+            .collect()
+    })
+}
+
+/// Reads a stream of the plain shape into nodes with positions, the positions the full
+/// reader gives; `None` when the text is outside the shape. Each item is a document's root.
+/// `first_line` is the number of the text's first line (for part of a file).
+pub fn parse_nodes(text: &str, first_line: u32) -> Option<Vec<Node>> {
+    read::<Nodes>(text, first_line).map(|docs| docs.into_iter().map(|d| d.root).collect())
+}
+
+/// One document as the reader builds it.
+struct Read<T> {
+    pos: Pos,
+    first_line: u32,
+    root: T,
+}
+
+fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
     // Tabs, CR line ends and byte order marks (and, with them, the rare characters whose
     // UTF-8 starts with the BOM's first byte) are left to the full reader.
     if text.bytes().any(|b| matches!(b, b'\t' | b'\r' | 0xEF)) {
@@ -27,7 +54,7 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
     let mut lines: Vec<Line<'_>> = text
         .split_inclusive('\n')
         .enumerate()
-        .map(|(i, raw)| Line::new(i as u32 + 1, raw.strip_suffix('\n').unwrap_or(raw)))
+        .map(|(i, raw)| Line::new(first_line + i as u32, raw.strip_suffix('\n').unwrap_or(raw)))
         .collect();
     let text_ends_with_newline = text.ends_with('\n');
     let mut docs = Vec::new();
@@ -45,11 +72,12 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
             .find(|&i| lines[i].indent == 0 && lines[i].text.starts_with("---"))
             .unwrap_or(lines.len());
         let last = end == lines.len();
-        let mut reader = Reader {
+        let mut reader = Reader::<B> {
             lines: &mut lines[..end],
             at: content_from,
             // Only the last document can end without a line break.
             ends_with_newline: text_ends_with_newline || !last,
+            build: PhantomData,
         };
         let root_at = next_significant(reader.lines, content_from)??;
         let root = &reader.lines[root_at];
@@ -57,22 +85,143 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
             line: root.no,
             col: root.indent as u32 + 1,
         };
-        let value = reader.block_node(root_at, None)?;
-        if !matches!(value, Value::Object(_) | Value::Array(_)) {
+        let root = reader.block_node(root_at, None)?;
+        if !B::is_collection(&root) {
             return None;
         }
         // Everything up to the next document must have been read.
         if next_significant(reader.lines, reader.at)?.is_some() {
             return None;
         }
-        docs.push(ValueDocument {
+        docs.push(Read {
             pos,
             first_line: start_line,
-            value: Some(value),
+            root,
         });
         at = end;
     }
     Some(docs)
+}
+
+/// What the reader makes of what it reads: plain values ([`Values`]) or nodes with positions
+/// ([`Nodes`]). `At` is a position, computed only by the builder that keeps it.
+trait Build {
+    type Node;
+    type Map;
+    type At: Copy;
+    /// The position of byte `byte` of a line's raw text.
+    fn at(line: &Line<'_>, byte: usize) -> Self::At;
+    fn scalar(value: Value, at: Self::At) -> Self::Node;
+    fn map(at: Self::At) -> Self::Map;
+    /// Adds an entry; `false` when the key is already there.
+    fn insert(map: &mut Self::Map, key: String, key_at: Self::At, value: Self::Node) -> bool;
+    fn end_map(map: Self::Map) -> Self::Node;
+    fn seq(items: Vec<Self::Node>, at: Self::At) -> Self::Node;
+    fn is_collection(node: &Self::Node) -> bool;
+}
+
+/// Builds plain values.
+enum Values {}
+
+impl Build for Values {
+    type Node = Value;
+    type Map = Map<String, Value>;
+    type At = ();
+
+    fn at(_: &Line<'_>, _: usize) {}
+
+    fn scalar(value: Value, (): ()) -> Value {
+        value
+    }
+
+    fn map((): ()) -> Map<String, Value> {
+        Map::new()
+    }
+
+    fn insert(map: &mut Map<String, Value>, key: String, (): (), value: Value) -> bool {
+        match map.entry(key) {
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(value);
+                true
+            }
+            serde_json::map::Entry::Occupied(_) => false,
+        }
+    }
+
+    fn end_map(map: Map<String, Value>) -> Value {
+        Value::Object(map)
+    }
+
+    fn seq(items: Vec<Value>, (): ()) -> Value {
+        Value::Array(items)
+    }
+
+    fn is_collection(node: &Value) -> bool {
+        matches!(node, Value::Object(_) | Value::Array(_))
+    }
+}
+
+/// Builds nodes with the positions the full reader gives them.
+enum Nodes {}
+
+impl Build for Nodes {
+    type Node = Node;
+    type Map = (Pos, Vec<Entry>);
+    type At = Pos;
+
+    fn at(line: &Line<'_>, byte: usize) -> Pos {
+        let before = &line.raw[..byte];
+        let col = if before.is_ascii() {
+            byte
+        } else {
+            before.chars().count()
+        };
+        Pos {
+            line: line.no,
+            col: col as u32 + 1,
+        }
+    }
+
+    fn scalar(value: Value, pos: Pos) -> Node {
+        Node {
+            pos,
+            kind: NodeKind::Scalar(value),
+        }
+    }
+
+    fn map(pos: Pos) -> (Pos, Vec<Entry>) {
+        (pos, Vec::new())
+    }
+
+    fn insert(map: &mut (Pos, Vec<Entry>), key: String, key_pos: Pos, value: Node) -> bool {
+        if map.1.iter().any(|e| e.key == key) {
+            return false;
+        }
+        map.1.push(Entry {
+            key,
+            key_pos,
+            value,
+        });
+        true
+    }
+
+    fn end_map((pos, entries): (Pos, Vec<Entry>)) -> Node {
+        Node {
+            pos,
+            kind: NodeKind::Map(entries),
+        }
+    }
+
+    fn seq(items: Vec<Node>, pos: Pos) -> Node {
+        Node {
+            pos,
+            kind: NodeKind::Seq(items),
+        }
+    }
+
+    fn is_collection(node: &Node) -> bool {
+        !matches!(node.kind, NodeKind::Scalar(_))
+    }
 }
 
 /// One line: its number, indentation and the text after the indentation.
@@ -94,6 +243,11 @@ impl<'a> Line<'a> {
             text,
             raw,
         }
+    }
+
+    /// The byte offset in the raw line of `part`, a suffix of it.
+    fn offset_of(&self, part: &str) -> usize {
+        self.raw.len() - part.len()
     }
 
     /// Blank or a comment only.
@@ -134,48 +288,47 @@ fn next_significant(lines: &[Line<'_>], from: usize) -> Option<Option<usize>> {
     Some(None)
 }
 
-struct Reader<'l, 'a> {
+struct Reader<'l, 'a, B> {
     lines: &'l mut [Line<'a>],
     /// The next line to read.
     at: usize,
     ends_with_newline: bool,
+    build: PhantomData<B>,
 }
 
-impl<'a> Reader<'_, 'a> {
+impl<'a, B: Build> Reader<'_, 'a, B> {
     /// The block node whose first line is `index` (a mapping or a sequence at that line's
     /// indentation). `parent` is the indentation of the owning mapping key or sequence dash.
-    fn block_node(&mut self, index: usize, parent: Option<usize>) -> Option<Value> {
+    fn block_node(&mut self, index: usize, parent: Option<usize>) -> Option<B::Node> {
         let line = self.lines[index];
         if parent.is_some_and(|p| line.indent <= p) && !is_dash(line.text) {
             return None;
         }
         if is_dash(line.text) {
-            self.sequence(index)
+            let at = B::at(&line, line.indent);
+            self.sequence(index, at)
         } else {
             self.mapping(index)
         }
     }
 
     /// A block mapping whose entries sit at the indentation of line `index`.
-    fn mapping(&mut self, index: usize) -> Option<Value> {
+    fn mapping(&mut self, index: usize) -> Option<B::Node> {
         let indent = self.lines[index].indent;
-        let mut map = Map::new();
+        let mut map = B::map(B::at(&self.lines[index], indent));
         let mut i = index;
         loop {
             let line = self.lines[i];
             if is_dash(line.text) {
                 return None;
             }
-            let (key, rest) = split_key(line.text)?;
+            let (key, after_colon) = split_key(line.text)?;
             if key == "<<" {
                 return None;
             }
-            let value = self.entry_value(i, indent, rest)?;
-            match map.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                serde_json::map::Entry::Occupied(_) => return None,
+            let value = self.entry_value(i, indent, after_colon)?;
+            if !B::insert(&mut map, key, B::at(&line, indent), value) {
+                return None;
             }
             let Some(next) = next_significant(self.lines, self.at)? else {
                 break;
@@ -189,11 +342,13 @@ impl<'a> Reader<'_, 'a> {
             }
             i = next;
         }
-        Some(Value::Object(map))
+        Some(B::end_map(map))
     }
 
-    /// A block sequence whose dashes sit at the indentation of line `index`.
-    fn sequence(&mut self, index: usize) -> Option<Value> {
+    /// A block sequence whose dashes sit at the indentation of line `index`; `at` is its
+    /// position (its first dash, or for a sequence at its key's indentation, what follows
+    /// that dash).
+    fn sequence(&mut self, index: usize, at: B::At) -> Option<B::Node> {
         let indent = self.lines[index].indent;
         let mut items = Vec::new();
         let mut i = index;
@@ -205,21 +360,25 @@ impl<'a> Reader<'_, 'a> {
             let rest = line.text[1..].trim_start_matches(' ');
             let item = if rest.is_empty() || rest.starts_with('#') {
                 self.at = i + 1;
-                self.nested(indent, false)?
+                match self.nested(indent, false)? {
+                    Some(node) => node,
+                    // An empty item is where the reader stopped: the end of the line.
+                    None => B::scalar(Value::Null, B::at(&line, line.raw.len())),
+                }
             } else if is_dash(rest) {
                 return None;
             } else if !rest.starts_with(['[', '{']) && split_key(rest).is_some() {
                 // `- key: value`: a mapping whose keys sit where this one starts.
                 self.lines[i] = Line {
                     no: line.no,
-                    indent: line.raw.len() - rest.len(),
+                    indent: line.offset_of(rest),
                     text: rest,
                     raw: line.raw,
                 };
                 self.mapping(i)?
             } else {
                 self.at = i + 1;
-                self.inline_value(rest, indent)?
+                self.inline_value(i, rest, indent)?
             };
             items.push(item);
             let Some(next) = next_significant(self.lines, self.at)? else {
@@ -239,44 +398,64 @@ impl<'a> Reader<'_, 'a> {
             }
             i = next;
         }
-        Some(Value::Array(items))
+        Some(B::seq(items, at))
     }
 
-    /// The value of the mapping entry on line `index` (keys at `indent`), from `rest`, the
-    /// text after `key:`.
-    fn entry_value(&mut self, index: usize, indent: usize, rest: &'a str) -> Option<Value> {
+    /// The value of the mapping entry on line `index` (keys at `indent`), from
+    /// `after_colon`, the text after `key:`.
+    fn entry_value(
+        &mut self,
+        index: usize,
+        indent: usize,
+        after_colon: &'a str,
+    ) -> Option<B::Node> {
         self.at = index + 1;
+        let rest = after_colon.trim_start_matches(' ');
         if rest.is_empty() || rest.starts_with('#') {
-            return self.nested(indent, true);
+            let line = self.lines[index];
+            return Some(match self.nested(indent, true)? {
+                Some(node) => node,
+                // An empty value sits at its key's colon.
+                None => B::scalar(Value::Null, B::at(&line, line.offset_of(after_colon) - 1)),
+            });
         }
-        self.inline_value(rest, indent)
+        self.inline_value(index, rest, indent)
     }
 
     /// The node on the lines after a key or dash with nothing after it: deeper lines, a
-    /// sequence at the key's own indentation (`same_level_sequence`), or null.
-    fn nested(&mut self, indent: usize, same_level_sequence: bool) -> Option<Value> {
+    /// sequence at the key's own indentation (`same_level_sequence`), or `None` for null.
+    fn nested(&mut self, indent: usize, same_level_sequence: bool) -> Option<Option<B::Node>> {
         let Some(next) = next_significant(self.lines, self.at)? else {
-            return Some(Value::Null);
+            return Some(None);
         };
         let line = self.lines[next];
         if is_document_marker(&line) {
-            return Some(Value::Null);
+            return Some(None);
         }
         if line.indent > indent
             || (same_level_sequence && line.indent == indent && is_dash(line.text))
         {
             if line.indent == indent {
-                return self.sequence(next);
+                // A sequence at its key's indentation starts where its first item does.
+                let rest = line.text[1..].trim_start_matches(' ');
+                let at = if rest.is_empty() || rest.starts_with('#') {
+                    B::at(&line, line.raw.len())
+                } else {
+                    B::at(&line, line.offset_of(rest))
+                };
+                return self.sequence(next, at).map(Some);
             }
-            return self.block_node(next, Some(indent));
+            return self.block_node(next, Some(indent)).map(Some);
         }
-        Some(Value::Null)
+        Some(None)
     }
 
-    /// A value that starts on the current line: a block scalar, a quoted scalar, a flow
-    /// collection or a plain scalar. `indent` is the owner's indentation; the lines after a
-    /// one-line value must not be deeper (that would be a multi-line scalar).
-    fn inline_value(&mut self, rest: &'a str, indent: usize) -> Option<Value> {
+    /// A value that starts on line `index` with `rest`: a block scalar, a quoted scalar, a
+    /// flow collection or a plain scalar. `indent` is the owner's indentation; the lines
+    /// after a one-line value must not be deeper (that would be a multi-line scalar).
+    fn inline_value(&mut self, index: usize, rest: &'a str, indent: usize) -> Option<B::Node> {
+        let line = self.lines[index];
+        let start = line.offset_of(rest);
         let first = rest.as_bytes()[0];
         let value = match first {
             b'|' => return self.literal(rest, indent),
@@ -288,15 +467,24 @@ impl<'a> Reader<'_, 'a> {
                 } else {
                     ScalarStyle::SingleQuoted
                 };
-                resolve_scalar_owned(text, style, None)
+                B::scalar(resolve_scalar_owned(text, style, None), B::at(&line, start))
             }
             b'[' | b'{' => {
-                let mut flow = Flow { text: rest, at: 0 };
+                let mut flow = Flow::<B> {
+                    line,
+                    start,
+                    text: rest,
+                    at: 0,
+                    build: PhantomData,
+                };
                 let value = flow.node()?;
                 end_of_value(&rest[flow.at..])?;
                 value
             }
-            _ => resolve_scalar_owned(Cow::Borrowed(plain(rest)?), ScalarStyle::Plain, None),
+            _ => B::scalar(
+                resolve_scalar_owned(Cow::Borrowed(plain(rest)?), ScalarStyle::Plain, None),
+                B::at(&line, start),
+            ),
         };
         if let Some(next) = next_significant(self.lines, self.at)?
             && self.lines[next].indent > indent
@@ -308,8 +496,9 @@ impl<'a> Reader<'_, 'a> {
     }
 
     /// A literal block scalar (`|`, `|-`, `|+`) whose header is `header`; its lines are
-    /// those after the current line that are blank or deeper than `indent`.
-    fn literal(&mut self, header: &str, indent: usize) -> Option<Value> {
+    /// those after the current line that are blank or deeper than `indent`. It is placed
+    /// where its first line of content starts.
+    fn literal(&mut self, header: &str, indent: usize) -> Option<B::Node> {
         let chomp = match header.as_bytes().get(1) {
             Some(b'-') => Chomp::Strip,
             // Keeping trailing lines depends on rules this reader leaves to the full one.
@@ -365,10 +554,9 @@ impl<'a> Reader<'_, 'a> {
             }
         }
         self.at = i;
-        Some(resolve_scalar_owned(
-            Cow::Owned(text),
-            ScalarStyle::Literal,
-            None,
+        Some(B::scalar(
+            resolve_scalar_owned(Cow::Owned(text), ScalarStyle::Literal, None),
+            B::at(&self.lines[content], content_indent),
         ))
     }
 }
@@ -392,7 +580,7 @@ fn starts_quoted_key(text: &str) -> bool {
 }
 
 /// Splits `key: rest` (or `key:` at the end of the line) into the key, as the map key the
-/// full reader would make of it, and the trimmed rest. `None` when the line is not such an
+/// full reader would make of it, and the text after the colon. `None` when the line is not such an
 /// entry this reader handles.
 fn split_key(text: &str) -> Option<(String, &str)> {
     let (key_value, after) = if starts_quoted_key(text) {
@@ -421,7 +609,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
     if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
-    Some((scalar_key(key_value)?, rest.trim_start_matches(' ')))
+    Some((scalar_key(key_value)?, rest))
 }
 
 /// The first `:` followed by a space or the end of the line.
@@ -558,13 +746,17 @@ fn quoted(text: &str) -> Option<(Cow<'_, str>, &str)> {
     None
 }
 
-/// A one-line flow collection (`[a, b]`, `{a: 1}`), read from `text[at..]`.
-struct Flow<'a> {
+/// A one-line flow collection (`[a, b]`, `{a: 1}`), read from `text[at..]`; `text` starts
+/// at byte `start` of `line`.
+struct Flow<'a, B> {
+    line: Line<'a>,
+    start: usize,
     text: &'a str,
     at: usize,
+    build: PhantomData<B>,
 }
 
-impl<'a> Flow<'a> {
+impl<'a, B: Build> Flow<'a, B> {
     fn skip_spaces(&mut self) {
         while self.text[self.at..].starts_with(' ') {
             self.at += 1;
@@ -583,17 +775,23 @@ impl<'a> Flow<'a> {
         self.text.as_bytes().get(self.at).copied()
     }
 
-    fn node(&mut self) -> Option<Value> {
+    /// The position of the current byte.
+    fn here(&self) -> B::At {
+        B::at(&self.line, self.start + self.at)
+    }
+
+    fn node(&mut self) -> Option<B::Node> {
         self.skip_spaces();
         match self.peek()? {
             b'[' => {
+                let at = self.here();
                 self.at += 1;
                 let mut items = Vec::new();
                 loop {
                     self.skip_spaces();
                     if self.peek()? == b']' {
                         self.at += 1;
-                        return Some(Value::Array(items));
+                        return Some(B::seq(items, at));
                     }
                     items.push(self.node()?);
                     self.skip_spaces();
@@ -605,16 +803,17 @@ impl<'a> Flow<'a> {
                 }
             }
             b'{' => {
+                let mut map = B::map(self.here());
                 self.at += 1;
-                let mut map = Map::new();
                 loop {
                     self.skip_spaces();
                     if self.peek()? == b'}' {
                         self.at += 1;
-                        return Some(Value::Object(map));
+                        return Some(B::end_map(map));
                     }
+                    let key_at = self.here();
                     let key = scalar_key(self.scalar()?)?;
-                    if key == "<<" || map.contains_key(&key) {
+                    if key == "<<" {
                         return None;
                     }
                     self.skip_spaces();
@@ -626,7 +825,9 @@ impl<'a> Flow<'a> {
                         return None;
                     }
                     let value = self.node()?;
-                    map.insert(key, value);
+                    if !B::insert(&mut map, key, key_at, value) {
+                        return None;
+                    }
                     self.skip_spaces();
                     match self.peek()? {
                         b',' => self.comma()?,
@@ -635,7 +836,10 @@ impl<'a> Flow<'a> {
                     }
                 }
             }
-            _ => self.scalar(),
+            _ => {
+                let at = self.here();
+                Some(B::scalar(self.scalar()?, at))
+            }
         }
     }
 
@@ -694,7 +898,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
-    use crate::manifest::yaml::parse_values_full;
+    use crate::manifest::yaml::{parse_stream, parse_values_full};
 
     /// When the fast reader reads a text, it reads it as the full reader does: the same
     /// documents, values, positions and first lines. Returns whether it read it.
@@ -706,6 +910,14 @@ mod tests {
             panic!("the fast reader read a text the full one rejects ({e:?}):\n{text}")
         });
         assert_eq!(fast, full, "readers differ on:\n{text}");
+        let nodes =
+            parse_nodes(text, 1).expect("the fast reader reads nodes where it reads values");
+        let located: Vec<Node> = parse_stream(text)
+            .expect("the full reader reads it")
+            .into_iter()
+            .filter_map(|d| d.root)
+            .collect();
+        assert_eq!(nodes, located, "positions differ on:\n{text}");
         true
     }
 
@@ -769,6 +981,15 @@ mod tests {
             "a: 'it''s'\nb: \"\"\nc: ''\n",
             "list:\n- [1, 2]\n- {a: b}\n",
             "a: \"\\x41\\U0001F600\\t\\/\"\n",
+            // Where empty values, sequences at their key's indentation and block scalars
+            // are placed (positions are compared too).
+            "a:\nb: \nc: # c\nd: 1\n",
+            "a:\n-\n- y\n-   # c\n- z\n",
+            "a:\n- # c\n  b: 1\n",
+            "a:\n  -\n  - x\n",
+            "c: |\n\n  t\nd: |-\n  u\n",
+            "- |\n  t\n",
+            "é: ü\nbé: [x, 'ü', {k: \"é\"}]\n'ö': 1\n",
         ];
         for text in read {
             assert!(agrees(text), "the fast reader gave up on:\n{text}");

@@ -121,9 +121,13 @@ impl Source {
         self.located().ok()?.get(index)?.root.clone()
     }
 
-    /// Parses lines `[first, end)` with positions as they are in the whole file.
+    /// Parses lines `[first, end)` with positions as they are in the whole file (with the
+    /// fast reader when the lines keep to its shape).
     fn parse_lines(&self, first: u32, end: u32) -> Option<yaml::Node> {
         let slice = line_slice(&self.text, first, end);
+        if let Some(roots) = fast::parse_nodes(slice, first) {
+            return roots.into_iter().next();
+        }
         let docs = yaml::parse_stream(slice).ok()?;
         let mut root = docs.into_iter().find_map(|d| d.root)?;
         root.shift_lines(first - 1);
@@ -424,24 +428,21 @@ pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Docu
 
 /// The text of lines `[first, end)` (1-based), line breaks included.
 fn line_slice(text: &str, first: u32, end: u32) -> &str {
-    let mut start = None;
-    let mut line = 1u32;
-    if first <= 1 {
-        start = Some(0);
+    let first = first.max(1);
+    if end <= first {
+        return "";
     }
-    for (i, b) in text.bytes().enumerate() {
-        if b != b'\n' {
-            continue;
+    let mut breaks = text.match_indices('\n').map(|(i, _)| i + 1);
+    let start = if first == 1 {
+        0
+    } else {
+        match breaks.nth(first as usize - 2) {
+            Some(start) => start,
+            None => return "",
         }
-        line += 1;
-        if line == first {
-            start = Some(i + 1);
-        }
-        if line == end {
-            return &text[start.unwrap_or(0)..=i];
-        }
-    }
-    &text[start.unwrap_or(text.len())..]
+    };
+    let stop = breaks.nth((end - first - 1) as usize).unwrap_or(text.len());
+    &text[start..stop]
 }
 
 /// Warns on stderr that a folder given on the command line holds no manifest files (a gate
@@ -463,7 +464,14 @@ pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
                 continue;
             }
             let path = entry.path();
-            if std::fs::metadata(&path)?.is_dir() {
+            // The entry's type comes with the listing; only a link needs a look at its target.
+            let file_type = entry.file_type()?;
+            let is_dir = if file_type.is_symlink() {
+                std::fs::metadata(&path)?.is_dir()
+            } else {
+                file_type.is_dir()
+            };
+            if is_dir {
                 walk(&path, out)?;
             } else if matches!(
                 path.extension().and_then(|e| e.to_str()),
@@ -491,6 +499,18 @@ pub fn pos_at_offset(text: &str, offset: usize) -> Pos {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_slices() {
+        let text = "a\nb\nc\nd";
+        assert_eq!(line_slice(text, 1, 2), "a\n");
+        assert_eq!(line_slice(text, 2, 4), "b\nc\n");
+        assert_eq!(line_slice(text, 3, u32::MAX), "c\nd");
+        assert_eq!(line_slice(text, 1, u32::MAX), text);
+        assert_eq!(line_slice(text, 4, 5), "d");
+        assert_eq!(line_slice(text, 5, 6), "");
+        assert_eq!(line_slice(text, 2, 2), "");
+    }
 
     #[test]
     fn documents_know_where_they_are() {
