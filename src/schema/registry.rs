@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jsonschema::{Draft, Validator};
@@ -90,10 +91,21 @@ struct KindSchema {
 /// without being parsed; each kind's validator is compiled, on first use, from a document of
 /// just the definitions it reaches (a Deployment needs 121 of the 766, a ConfigMap 6).
 struct Builtin {
-    /// `apiVersion/kind` to the definition's name and its validator.
-    kinds: HashMap<String, (String, LazyValidator)>,
+    /// Kind to its API versions, each with its definition's name and validator (looked up
+    /// without building an `apiVersion/kind` key for every resource).
+    kinds: HashMap<String, Vec<BuiltinKind>>,
     /// Each definition's JSON text, unparsed.
     definitions: HashMap<String, &'static RawValue>,
+}
+
+/// One built-in `apiVersion` and kind.
+struct BuiltinKind {
+    api_version: String,
+    definition: String,
+    validator: LazyValidator,
+    /// Set by the thread that compiles the validator, so that other threads that need
+    /// validators at the same time compile the others ([`Registry::compile_ahead`]).
+    claimed: AtomicBool,
 }
 
 /// The shape of a Kubernetes definitions file, read without parsing the definitions.
@@ -220,12 +232,23 @@ impl Registry {
             .get_or_init(|| {
                 let index: DefinitionsIndex = serde_json::from_str(self.kubernetes_text()?)
                     .map_err(|e| format!("an embedded schema is not valid JSON: {e}"))?;
+                let mut kinds: HashMap<String, Vec<BuiltinKind>> = HashMap::new();
+                for (key, definition) in index.kinds {
+                    let Some((api_version, kind)) = key.rsplit_once('/') else {
+                        continue;
+                    };
+                    kinds
+                        .entry(kind.to_string())
+                        .or_default()
+                        .push(BuiltinKind {
+                            api_version: api_version.to_string(),
+                            definition,
+                            validator: OnceLock::new(),
+                            claimed: AtomicBool::new(false),
+                        });
+                }
                 Ok(Builtin {
-                    kinds: index
-                        .kinds
-                        .into_iter()
-                        .map(|(key, definition)| (key, (definition, OnceLock::new())))
-                        .collect(),
+                    kinds,
                     definitions: index.definitions,
                 })
             })
@@ -302,17 +325,19 @@ impl Registry {
         api_version: &str,
         kind: &str,
     ) -> Result<Option<&Validator>, String> {
-        let key = format!("{api_version}/{kind}");
-        if !self.extra_kinds.contains(&key) {
+        if !self.is_extra_kind(api_version, kind) {
             let builtin = self.builtin()?;
-            if let Some((definition, validator)) = builtin.kinds.get(&key) {
-                return validator
-                    .get_or_init(|| builtin.compile(definition))
+            if let Some(entry) = builtin.kind(api_version, kind) {
+                entry.claimed.store(true, Ordering::Relaxed);
+                return entry
+                    .validator
+                    .get_or_init(|| builtin.compile(&entry.definition))
                     .as_ref()
                     .map(Some)
                     .map_err(Clone::clone);
             }
         }
+        let key = format!("{api_version}/{kind}");
         let loaded = self.loaded()?;
         let Some(entry) = loaded.kinds.get(&key) else {
             return Ok(None);
@@ -328,6 +353,34 @@ impl Registry {
             .as_ref()
             .map(Some)
             .map_err(Clone::clone)
+    }
+
+    /// Compiles the validators of built-in kinds that no thread has started on yet, of the
+    /// given `(apiVersion, kind)` pairs (the resources of one file). Threads that start
+    /// validating at the same time thus compile different kinds side by side instead of
+    /// waiting for one another; a kind another thread is compiling is left to it.
+    pub(crate) fn compile_ahead<'k>(&self, kinds: impl Iterator<Item = (&'k str, &'k str)>) {
+        let Ok(builtin) = self.builtin() else {
+            return;
+        };
+        for (api_version, kind) in kinds {
+            if self.is_extra_kind(api_version, kind) {
+                continue;
+            }
+            if let Some(entry) = builtin.kind(api_version, kind)
+                && entry.validator.get().is_none()
+                && !entry.claimed.swap(true, Ordering::Relaxed)
+            {
+                let _ = entry
+                    .validator
+                    .get_or_init(|| builtin.compile(&entry.definition));
+            }
+        }
+    }
+
+    /// Whether an extra schema folder defines the kind (it wins over a built-in one).
+    fn is_extra_kind(&self, api_version: &str, kind: &str) -> bool {
+        !self.extra_kinds.is_empty() && self.extra_kinds.contains(&format!("{api_version}/{kind}"))
     }
 
     /// The compiled validator of a target that is not a Kubernetes resource.
@@ -414,6 +467,13 @@ impl Registry {
 }
 
 impl Builtin {
+    fn kind(&self, api_version: &str, kind: &str) -> Option<&BuiltinKind> {
+        self.kinds
+            .get(kind)?
+            .iter()
+            .find(|k| k.api_version == api_version)
+    }
+
     /// Compiles the validator of one definition from a document of the definitions it
     /// reaches, registered under the Kubernetes URI (so that findings name the same schema
     /// locations as with the whole file).
@@ -572,15 +632,17 @@ mod tests {
             })
             .unwrap();
             let builtin = registry.builtin().unwrap();
-            assert!(
-                builtin.kinds.len() > 90,
-                "{version}: {}",
-                builtin.kinds.len()
-            );
-            for key in builtin.kinds.keys() {
-                let (api_version, kind) = key.rsplit_once('/').unwrap();
-                let validator = registry.kubernetes_validator(api_version, kind);
-                assert!(matches!(validator, Ok(Some(_))), "{version} {key}");
+            let count: usize = builtin.kinds.values().map(Vec::len).sum();
+            assert!(count > 90, "{version}: {count}");
+            for (kind, versions) in &builtin.kinds {
+                for entry in versions {
+                    let validator = registry.kubernetes_validator(&entry.api_version, kind);
+                    assert!(
+                        matches!(validator, Ok(Some(_))),
+                        "{version} {}/{kind}",
+                        entry.api_version
+                    );
+                }
             }
         }
     }

@@ -168,6 +168,12 @@ impl Registry {
         };
         let by_name =
             target.or_else(|| is_helm_values_name(&source.path).then_some(Target::HelmValues));
+        if by_name.is_none_or(|t| t == Target::Kubernetes) {
+            self.compile_ahead(docs.iter().filter_map(|d| {
+                let api_version = d.value.get("apiVersion")?.as_str()?;
+                Some((api_version, d.value.get("kind")?.as_str()?))
+            }));
+        }
         let mut out = Vec::new();
         for doc in &docs {
             let target = by_name.or_else(|| detect_target(&doc.value));
@@ -455,13 +461,20 @@ fn object_name(value: &Value, target: Option<Target>) -> String {
         .and_then(|m| m.get("name"))
         .and_then(Value::as_str)
         .unwrap_or("<no name>");
-    match meta
+    let namespace = meta
         .and_then(|m| m.get("namespace"))
-        .and_then(Value::as_str)
-    {
-        Some(ns) => format!("{kind}/{ns}/{name}"),
-        None => format!("{kind}/{name}"),
+        .and_then(Value::as_str);
+    // Built by hand: this runs for every resource, and formatting costs more.
+    let mut object =
+        String::with_capacity(kind.len() + name.len() + namespace.map_or(0, str::len) + 2);
+    object.push_str(kind);
+    object.push('/');
+    if let Some(ns) = namespace {
+        object.push_str(ns);
+        object.push('/');
     }
+    object.push_str(name);
+    object
 }
 
 /// How to fix a file that cannot be read or parsed.
