@@ -1,4 +1,5 @@
-//! Writing files safely: the one atomic write every command uses.
+//! Writing files safely: the one atomic write every command uses, and the one write to
+//! standard output.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
     file.write_all(bytes)?;
     file.commit()
+}
+
+/// Writes `bytes` to standard output and flushes it. Returns `false` when the reader has
+/// gone away (`| head`): that is the reader's choice, not a failure.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<bool> {
+    let mut lock = io::stdout().lock();
+    match lock.write_all(bytes).and_then(|()| lock.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
+    }
 }
 
 /// A file written in pieces that appears at its path only when [`AtomicFile::commit`]

@@ -1,13 +1,12 @@
 //! `shipshape completions`: shell completion scripts generated from the command line's
 //! definition, so they always match the flags of this build.
 
-use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, EXIT_CLEAN};
+use crate::fsutil::write_stdout;
 
 /// Arguments of `shipshape completions`.
 #[derive(Debug, clap::Args)]
@@ -25,10 +24,6 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "shipshape", &mut script);
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&script)
-        .and_then(|()| stdout.flush())
-        .context("cannot write to stdout")?;
+    write_stdout(&script)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }

@@ -1,7 +1,7 @@
 //! `shipshape diff`: object-aware diff: each environment rendered fresh vs `golden/`, one
 //! environment vs another, or two files or folders of manifests.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -9,6 +9,7 @@ use std::str::FromStr;
 use anyhow::Context;
 
 use crate::diff::{self, Format, FormatOptions, Options, Summary};
+use crate::fsutil::write_stdout;
 use crate::spec::EnvId;
 use crate::workspace::Workspace;
 
@@ -289,12 +290,11 @@ fn env_pairs(
 
 /// Prints or writes every requested format.
 pub fn emit(files: &[diff::FileDiff], specs: &[FormatSpec], color: bool) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
     for spec in specs {
         match &spec.path {
             None => {
                 let text = diff::render(files, spec.format, &FormatOptions { color });
-                stdout.write_all(text.as_bytes())?;
+                write_stdout(text.as_bytes())?;
             }
             Some(path) => {
                 let text = diff::render(files, spec.format, &FormatOptions { color: false });
@@ -302,7 +302,6 @@ pub fn emit(files: &[diff::FileDiff], specs: &[FormatSpec], color: bool) -> anyh
             }
         }
     }
-    stdout.flush()?;
     Ok(())
 }
 

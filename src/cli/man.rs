@@ -1,7 +1,6 @@
 //! `shipshape man`: manual pages (roff) generated from the command line's definition: one for
 //! `shipshape` and one per subcommand (`shipshape-validate.1`, `shipshape-golden-accept.1`).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +8,7 @@ use anyhow::Context;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, EXIT_CLEAN};
-use crate::fsutil::write_atomic_creating_dirs;
+use crate::fsutil::{write_atomic_creating_dirs, write_stdout};
 
 /// Arguments of `shipshape man`.
 #[derive(Debug, clap::Args)]
@@ -30,11 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.out {
         None => {
             let (_, main) = &pages[0];
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(main)
-                .and_then(|()| stdout.flush())
-                .context("cannot write to stdout")?;
+            write_stdout(main)?;
         }
         Some(dir) => {
             for (name, page) in &pages {

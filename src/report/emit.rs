@@ -3,13 +3,14 @@
 //! writes each requested format to stdout or, atomically, to its file.
 
 use std::fmt;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use anyhow::{Context, bail};
 
 use super::Report;
+use crate::fsutil::write_stdout;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -262,13 +263,7 @@ pub fn emit_with(
                     ..*options
                 };
                 let text = render(report, spec.format, &options);
-                let mut lock = stdout.lock();
-                match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
-                    Ok(()) => {}
-                    // A closed pipe (`| head`) is the reader's choice, not a failure.
-                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                    Err(e) => return Err(e).context("cannot write to stdout"),
-                }
+                write_stdout(text.as_bytes())?;
             }
         }
     }

@@ -7,7 +7,7 @@
 //! list every resource), the parts are collected and the report is emitted at the end. Both
 //! ways print the same bytes.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -15,7 +15,7 @@ use anyhow::Context;
 use super::emit::{Format, OutputArgs, RenderOptions, stdout_wants_color};
 use super::text::{TextWriter, by_file};
 use super::{Report, Summary, github};
-use crate::fsutil::AtomicFile;
+use crate::fsutil::{AtomicFile, write_stdout};
 
 /// Where the parts of a report go: written as they come, or collected (see the module
 /// documentation).
@@ -204,19 +204,8 @@ impl Output {
         match &mut self.dest {
             Dest::Stdout { closed: true } => Ok(()),
             Dest::Stdout { closed } => {
-                let mut lock = io::stdout().lock();
-                match lock
-                    .write_all(self.buf.as_bytes())
-                    .and_then(|()| lock.flush())
-                {
-                    Ok(()) => Ok(()),
-                    // A closed pipe (`| head`) is the reader's choice, not a failure.
-                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                        *closed = true;
-                        Ok(())
-                    }
-                    Err(e) => Err(e).context("cannot write to stdout"),
-                }
+                *closed = !write_stdout(self.buf.as_bytes())?;
+                Ok(())
             }
             Dest::File { file, path, format } => {
                 file.write_all(self.buf.as_bytes()).with_context(|| {
