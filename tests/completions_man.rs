@@ -3,6 +3,9 @@
 
 use std::process::{Command, Output};
 
+mod common;
+use common::shipshape;
+
 const SUBCOMMANDS: [&str; 12] = [
     "render",
     "check",
@@ -17,13 +20,6 @@ const SUBCOMMANDS: [&str; 12] = [
     "completions",
     "man",
 ];
-
-fn shipshape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipshape"))
-        .args(args)
-        .output()
-        .expect("shipshape runs")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")

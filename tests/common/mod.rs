@@ -2,6 +2,15 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the shipshape binary with `args` in the current directory.
+pub fn shipshape(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
 
 /// Copies a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
