@@ -727,10 +727,12 @@ impl Located {
 
 /// Splits a JSON pointer into unescaped tokens.
 pub fn pointer_tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+    pointer.split('/').skip(1).map(unescape_token)
+}
+
+/// Unescapes one JSON pointer token (`a~1b` -> `a/b`).
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Escapes one token for a JSON pointer.

@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::crd;
+use crate::manifest::yaml::unescape_token;
 
 /// The base URI under which schema files are registered for `$ref` resolution.
 pub const BASE_URI: &str = "https://shipshape.dev/schemas/";
@@ -117,7 +118,8 @@ struct DefinitionsIndex {
     definitions: HashMap<String, &'static RawValue>,
 }
 
-/// Everything loaded for CRD, extra-schema and Helm values validation (on first use).
+/// Everything loaded for CRD, extra-schema and Helm values validation (on first use), with the
+/// Kubernetes definitions they refer to.
 struct Loaded {
     registry: jsonschema::Registry<'static>,
     documents: HashMap<String, Arc<Value>>,
@@ -273,9 +275,7 @@ impl Registry {
     }
 
     fn load(&self) -> Result<Loaded, String> {
-        let text = self.kubernetes_text()?;
         let mut files: Vec<(String, Arc<Value>)> = Vec::new();
-        files.push((KUBERNETES_URI.to_string(), Arc::new(parse_embedded(text)?)));
         for (name, text) in CRDS {
             files.push((
                 format!("{BASE_URI}crds/{name}"),
@@ -306,6 +306,20 @@ impl Registry {
         let helm = Arc::new(parse_embedded(HELM_VALUES)?);
         documents.insert(helm_uri.clone(), Arc::clone(&helm));
         files.push((helm_uri, helm));
+        // The Kubernetes definitions these schemas refer to (the Helm values schema uses
+        // probes, volumes and the like), not the whole file.
+        let mut referred = Vec::new();
+        let prefix = format!("{KUBERNETES_URI}#/definitions/");
+        for (_, doc) in &files {
+            definition_refs(doc, &prefix, &mut referred);
+        }
+        if !referred.is_empty() {
+            let definitions = self.builtin()?.reached(referred)?;
+            files.push((
+                KUBERNETES_URI.to_string(),
+                Arc::new(json!({ "definitions": definitions })),
+            ));
+        }
         let registry = jsonschema::Registry::new()
             .extend(files)
             .and_then(|b| b.prepare())
@@ -330,8 +344,7 @@ impl Registry {
             if let Some(entry) = builtin.kind(api_version, kind) {
                 entry.claimed.store(true, Ordering::Relaxed);
                 return entry
-                    .validator
-                    .get_or_init(|| builtin.compile(&entry.definition))
+                    .compiled(builtin)
                     .as_ref()
                     .map(Some)
                     .map_err(Clone::clone);
@@ -371,9 +384,7 @@ impl Registry {
                 && entry.validator.get().is_none()
                 && !entry.claimed.swap(true, Ordering::Relaxed)
             {
-                let _ = entry
-                    .validator
-                    .get_or_init(|| builtin.compile(&entry.definition));
+                let _ = entry.compiled(builtin);
             }
         }
     }
@@ -421,40 +432,26 @@ impl Registry {
     /// The property names of the object schema that holds a keyword, given the keyword's
     /// absolute location (`<uri>#/definitions/X/additionalProperties`); for "did you mean".
     pub(crate) fn known_properties(&self, keyword_location: &str) -> Vec<String> {
-        let Some((uri, fragment)) = keyword_location.split_once('#') else {
-            return Vec::new();
-        };
+        self.schema_properties(keyword_location).unwrap_or_default()
+    }
+
+    fn schema_properties(&self, keyword_location: &str) -> Option<Vec<String>> {
+        let (uri, fragment) = keyword_location.split_once('#')?;
         let parent = fragment.rsplit_once('/').map_or("", |(p, _)| p);
-        if uri == KUBERNETES_URI {
-            return self
-                .builtin()
-                .ok()
-                .and_then(|b| b.definition_at(parent))
-                .and_then(|s| s.get("properties").and_then(Value::as_object).cloned())
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
-        }
-        // Only the Compose schema is compiled on its own (its locations are relative).
-        let doc = if uri.is_empty() || uri.ends_with(COMPOSE_ID) {
-            self.compose_schema
-                .get()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
+        let (doc, pointer) = if uri == KUBERNETES_URI {
+            // Read from the unparsed definitions: the one the pointer names.
+            let (definition, inner) = self.builtin().ok()?.definition(parent)?;
+            (Arc::new(definition), inner)
+        } else if uri.is_empty() || uri.ends_with(COMPOSE_ID) {
+            // Only the Compose schema is compiled on its own (its locations are relative).
+            let compose = self.compose_schema.get()?.as_ref().ok()?;
+            (Arc::clone(compose), parent.to_string())
         } else {
-            self.loaded
-                .get()
-                .and_then(|l| l.as_ref().ok())
-                .and_then(|l| l.documents.get(uri))
-                .cloned()
+            let loaded = self.loaded.get()?.as_ref().ok()?;
+            (Arc::clone(loaded.documents.get(uri)?), parent.to_string())
         };
-        let Some(doc) = doc else {
-            return Vec::new();
-        };
-        doc.pointer(parent)
-            .and_then(|s| s.get("properties"))
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default()
+        let properties = doc.pointer(&pointer)?.get("properties")?.as_object()?;
+        Some(properties.keys().cloned().collect())
     }
 
     /// Whether a kind is skipped by the options (`--skip`).
@@ -474,12 +471,9 @@ impl Builtin {
             .find(|k| k.api_version == api_version)
     }
 
-    /// Compiles the validator of one definition from a document of the definitions it
-    /// reaches, registered under the Kubernetes URI (so that findings name the same schema
-    /// locations as with the whole file).
-    fn compile(&self, definition: &str) -> Result<Validator, String> {
+    /// The definitions `roots` reach through their references, parsed, by name.
+    fn reached(&self, mut pending: Vec<String>) -> Result<Map<String, Value>, String> {
         let mut reached = Map::new();
-        let mut pending = vec![definition.to_string()];
         while let Some(name) = pending.pop() {
             if reached.contains_key(&name) {
                 continue;
@@ -490,12 +484,22 @@ impl Builtin {
                 .ok_or_else(|| format!("the embedded schemas lack the definition {name}"))?;
             let value: Value = serde_json::from_str(raw.get())
                 .map_err(|e| format!("an embedded schema is not valid JSON: {e}"))?;
-            local_references(&value, &mut pending)?;
+            definition_refs(&value, "#/definitions/", &mut pending);
             reached.insert(name, value);
         }
-        let document = json!({ "definitions": reached });
+        Ok(reached)
+    }
+
+    /// Compiles the validator of one definition from a document of the definitions it
+    /// reaches, registered under the Kubernetes URI (so that findings name the same schema
+    /// locations as with the whole file).
+    fn compile(&self, definition: &str) -> Result<Validator, String> {
+        let definitions = self.reached(vec![definition.to_string()])?;
         let registry = jsonschema::Registry::new()
-            .extend([(KUBERNETES_URI.to_string(), document)])
+            .extend([(
+                KUBERNETES_URI.to_string(),
+                json!({ "definitions": definitions }),
+            )])
             .and_then(|b| b.prepare())
             .map_err(|e| format!("cannot index the schemas: {e}"))?;
         compile(
@@ -504,45 +508,53 @@ impl Builtin {
         )
     }
 
-    /// The schema at a pointer into the definitions (`/definitions/X/properties/spec`).
-    fn definition_at(&self, pointer: &str) -> Option<Value> {
+    /// The definition a pointer into the definitions file goes through
+    /// (`/definitions/X/properties/spec`), parsed, and the rest of the pointer within it.
+    fn definition(&self, pointer: &str) -> Option<(Value, String)> {
         let rest = pointer.strip_prefix("/definitions/")?;
         let (name, inner) = rest.split_once('/').map_or((rest, ""), |(n, i)| (n, i));
-        let name = name.replace("~1", "/").replace("~0", "~");
-        let value: Value = serde_json::from_str(self.definitions.get(&name)?.get()).ok()?;
-        if inner.is_empty() {
-            Some(value)
+        let raw = self.definitions.get(&unescape_token(name))?;
+        let value = serde_json::from_str(raw.get()).ok()?;
+        let inner = if inner.is_empty() {
+            String::new()
         } else {
-            value.pointer(&format!("/{inner}")).cloned()
-        }
+            format!("/{inner}")
+        };
+        Some((value, inner))
     }
 }
 
-/// Adds the definitions a schema refers to (`#/definitions/X`) to `out`.
-fn local_references(schema: &Value, out: &mut Vec<String>) -> Result<(), String> {
+impl BuiltinKind {
+    /// The kind's validator, compiled on first use.
+    fn compiled(&self, builtin: &Builtin) -> &Result<Validator, String> {
+        self.validator
+            .get_or_init(|| builtin.compile(&self.definition))
+    }
+}
+
+/// Adds the names of the definitions a schema refers to as `{prefix}NAME` to `out` (other
+/// references are the schema's own business).
+fn definition_refs(schema: &Value, prefix: &str, out: &mut Vec<String>) {
     match schema {
         Value::Object(map) => {
             for (key, value) in map {
-                if key == "$ref"
-                    && let Value::String(target) = value
-                {
-                    let name = target.strip_prefix("#/definitions/").ok_or_else(|| {
-                        format!("unexpected reference {target} in the embedded schemas")
-                    })?;
-                    out.push(name.replace("~1", "/").replace("~0", "~"));
-                } else {
-                    local_references(value, out)?;
+                match value {
+                    Value::String(target) if key == "$ref" => {
+                        if let Some(name) = target.strip_prefix(prefix) {
+                            out.push(unescape_token(name));
+                        }
+                    }
+                    _ => definition_refs(value, prefix, out),
                 }
             }
         }
         Value::Array(items) => {
             for item in items {
-                local_references(item, out)?;
+                definition_refs(item, prefix, out);
             }
         }
         _ => {}
     }
-    Ok(())
 }
 
 fn compile(registry: &jsonschema::Registry<'static>, schema: &Value) -> Result<Validator, String> {
