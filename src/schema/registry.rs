@@ -20,13 +20,29 @@ pub const BASE_URI: &str = "https://shipshape.dev/schemas/";
 /// refers to it).
 pub const KUBERNETES_URI: &str = "https://shipshape.dev/schemas/kubernetes.json";
 
-/// The embedded Kubernetes schemas, one definitions file per minor version.
+/// The embedded Kubernetes schemas, one definitions file per minor version (the files of
+/// `schemas/kubernetes`, compacted by the build script).
 const KUBERNETES: &[(u32, &str)] = &[
-    (33, include_str!("../../schemas/kubernetes/v1.33.json")),
-    (34, include_str!("../../schemas/kubernetes/v1.34.json")),
-    (35, include_str!("../../schemas/kubernetes/v1.35.json")),
-    (36, include_str!("../../schemas/kubernetes/v1.36.json")),
-    (37, include_str!("../../schemas/kubernetes/v1.37.json")),
+    (
+        33,
+        include_str!(concat!(env!("OUT_DIR"), "/kubernetes/v1.33.json")),
+    ),
+    (
+        34,
+        include_str!(concat!(env!("OUT_DIR"), "/kubernetes/v1.34.json")),
+    ),
+    (
+        35,
+        include_str!(concat!(env!("OUT_DIR"), "/kubernetes/v1.35.json")),
+    ),
+    (
+        36,
+        include_str!(concat!(env!("OUT_DIR"), "/kubernetes/v1.36.json")),
+    ),
+    (
+        37,
+        include_str!(concat!(env!("OUT_DIR"), "/kubernetes/v1.37.json")),
+    ),
 ];
 
 /// The bundled CRD schemas (made by `shipshape schema import`).
@@ -93,10 +109,11 @@ struct KindSchema {
 /// just the definitions it reaches (a Deployment needs 121 of the 766, a ConfigMap 6).
 struct Builtin {
     /// Kind to its API versions, each with its definition's name and validator (looked up
-    /// without building an `apiVersion/kind` key for every resource).
-    kinds: HashMap<String, Vec<BuiltinKind>>,
+    /// without building an `apiVersion/kind` key for every resource; a fast hash, as the
+    /// keys are our own).
+    kinds: foldhash::HashMap<String, Vec<BuiltinKind>>,
     /// Each definition's JSON text, unparsed.
-    definitions: HashMap<String, &'static RawValue>,
+    definitions: foldhash::HashMap<String, &'static RawValue>,
 }
 
 /// One built-in `apiVersion` and kind.
@@ -113,9 +130,9 @@ struct BuiltinKind {
 #[derive(serde::Deserialize)]
 struct DefinitionsIndex {
     #[serde(rename = "x-kinds")]
-    kinds: HashMap<String, String>,
+    kinds: foldhash::HashMap<String, String>,
     #[serde(borrow)]
-    definitions: HashMap<String, &'static RawValue>,
+    definitions: foldhash::HashMap<String, &'static RawValue>,
 }
 
 /// Everything loaded for CRD, extra-schema and Helm values validation (on first use), with the
@@ -234,7 +251,7 @@ impl Registry {
             .get_or_init(|| {
                 let index: DefinitionsIndex = serde_json::from_str(self.kubernetes_text()?)
                     .map_err(|e| format!("an embedded schema is not valid JSON: {e}"))?;
-                let mut kinds: HashMap<String, Vec<BuiltinKind>> = HashMap::new();
+                let mut kinds = foldhash::HashMap::<String, Vec<BuiltinKind>>::default();
                 for (key, definition) in index.kinds {
                     let Some((api_version, kind)) = key.rsplit_once('/') else {
                         continue;
@@ -317,7 +334,7 @@ impl Registry {
             let definitions = self.builtin()?.reached(referred)?;
             files.push((
                 KUBERNETES_URI.to_string(),
-                Arc::new(json!({ "definitions": definitions })),
+                Arc::new(definitions_document(definitions)),
             ));
         }
         let registry = jsonschema::Registry::new()
@@ -498,7 +515,7 @@ impl Builtin {
         let registry = jsonschema::Registry::new()
             .extend([(
                 KUBERNETES_URI.to_string(),
-                json!({ "definitions": definitions }),
+                definitions_document(definitions),
             )])
             .and_then(|b| b.prepare())
             .map_err(|e| format!("cannot index the schemas: {e}"))?;
@@ -530,6 +547,14 @@ impl BuiltinKind {
         self.validator
             .get_or_init(|| builtin.compile(&self.definition))
     }
+}
+
+/// `{"definitions": ...}`, without the copy `json!` would make of them.
+fn definitions_document(definitions: Map<String, Value>) -> Value {
+    Value::Object(Map::from_iter([(
+        "definitions".to_string(),
+        Value::Object(definitions),
+    )]))
 }
 
 /// Adds the names of the definitions a schema refers to as `{prefix}NAME` to `out` (other
