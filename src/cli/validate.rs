@@ -117,6 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Report::default()
     };
     let mut sink = Sink::new(shell, &output)?;
+    let list_valid = sink.lists_valid_resources();
     // Files are validated in parallel a chunk at a time; a writer thread takes each chunk's
     // results in order while the next chunk is validated. Memory holds a few chunks'
     // results, however many files there are.
@@ -140,7 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let parts: Vec<Report> = inputs
                 .par_iter()
                 .map(|input| {
-                    let part = validate_input(&registry, input, target);
+                    let part = validate_input(&registry, input, target, list_valid);
                     progress.advance(1);
                     part
                 })
@@ -166,29 +167,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// the points where results are handed on in order.
 const FILES_PER_THREAD: usize = 64;
 
-/// The results of one input: its resources, findings and (when it has findings, for the
-/// excerpts of the text format) its text.
-fn validate_input(registry: &Registry, input: &Input, target: Option<Target>) -> Report {
+/// The results of one input: its resources (valid ones only counted unless `list_valid`),
+/// findings and (when it has findings, for the excerpts of the text format) its text.
+fn validate_input(
+    registry: &Registry,
+    input: &Input,
+    target: Option<Target>,
+    list_valid: bool,
+) -> Report {
     let source = match input {
         Input::Stdin => Source::read_stdin(),
         Input::File(path) => Source::read(path),
     };
     let mut part = Report::default();
-    let results = match source {
+    match source {
         Ok(source) => {
-            let results = registry.validate_source(&source, target);
+            registry.validate_source(&source, target, list_valid, &mut part);
             // Keep only the text of a file with findings (for excerpts), not the position
             // trees its findings were located with.
-            if results.iter().any(|r| !r.findings.is_empty()) {
+            if !part.findings.is_empty() {
                 part.add_source(&Source::new(source.path.clone(), source.text.clone()));
             }
-            results
         }
-        Err(e) => vec![ResourceResult::unreadable(&e)],
-    };
-    for result in results {
-        part.resources.push(result.resource);
-        part.findings.extend(result.findings);
+        Err(e) => ResourceResult::unreadable(&e).add_to(&mut part),
     }
     part
 }

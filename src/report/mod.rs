@@ -179,6 +179,10 @@ pub struct Report {
     pub resources: Vec<Resource>,
     /// Findings, sorted by file, line, column, code.
     pub findings: Vec<Finding>,
+    /// Valid resources that were counted but not listed in `resources`, because no output
+    /// lists valid resources (text without `--verbose`).
+    #[serde(skip)]
+    pub unlisted_valid: usize,
     /// Documentation of every rule that appears in `findings`.
     #[serde(skip)]
     pub rules: Vec<RuleDoc>,
@@ -331,6 +335,8 @@ impl Report {
     /// Counts resources per status and findings per severity.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
+        summary.resources.total = self.unlisted_valid;
+        summary.resources.valid = self.unlisted_valid;
         for r in &self.resources {
             let counts = &mut summary.resources;
             counts.total += 1;
@@ -364,6 +370,7 @@ impl Report {
     pub fn append(&mut self, part: Report) {
         self.resources.extend(part.resources);
         self.findings.extend(part.findings);
+        self.unlisted_valid += part.unlisted_valid;
         for (path, source) in part.sources {
             self.sources.entry(path).or_insert(source);
         }

@@ -125,6 +125,18 @@ impl Sink {
         }))
     }
 
+    /// Whether an output lists valid resources (the formats that are written whole, and
+    /// verbose text); when none does, the resources need only be counted
+    /// ([`Report::unlisted_valid`]).
+    pub fn lists_valid_resources(&self) -> bool {
+        match &self.0 {
+            Mode::Collect { .. } => true,
+            Mode::Stream { outputs, .. } => outputs
+                .iter()
+                .any(|o| matches!(&o.writer, Writer::Text(w) if w.lists_valid())),
+        }
+    }
+
     /// Takes the results of the next file (parts must come in file order; a part's own
     /// findings and resources are sorted here).
     pub fn add(&mut self, mut part: Report) -> anyhow::Result<()> {

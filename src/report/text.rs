@@ -94,6 +94,11 @@ impl TextWriter {
         }
     }
 
+    /// Whether valid resources are listed (`verbose`).
+    pub(crate) fn lists_valid(&self) -> bool {
+        self.verbose
+    }
+
     /// Writes what follows the findings: the exempted section, the resource statuses (when
     /// the report shows resources) and the summary lines.
     pub(crate) fn finish(&mut self, command: &str, summary: &Summary, out: &mut String) {

@@ -9,7 +9,7 @@ use super::messages::{self, Context};
 use super::registry::{Registry, Target};
 use super::removed::removed_api;
 use crate::manifest::{self, Document, LoadError, LoadOptions, Location, Source};
-use crate::report::{Finding, Resource, RuleRef, Severity, Status};
+use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
 
 /// The rule codes schema validation reports under.
 pub mod codes {
@@ -95,6 +95,12 @@ pub struct ResourceResult {
 }
 
 impl ResourceResult {
+    /// Adds the resource and its findings to a report.
+    pub fn add_to(self, part: &mut Report) {
+        part.resources.push(self.resource);
+        part.findings.extend(self.findings);
+    }
+
     /// The result of a file that cannot be read or parsed: one resource with status `error`
     /// and a `yaml` finding at the error's position, with the fix.
     pub fn unreadable(e: &LoadError) -> ResourceResult {
@@ -140,97 +146,165 @@ pub fn is_helm_values_name(path: &str) -> bool {
 /// What a document is, by its content: a resource (apiVersion and kind), a Compose file
 /// (a top-level `services` map and no kind), or unknown.
 pub fn detect_target(value: &Value) -> Option<Target> {
-    let obj = value.as_object()?;
-    if obj.contains_key("apiVersion") || obj.contains_key("kind") {
-        return Some(Target::Kubernetes);
+    Head::of(value).target()
+}
+
+/// The top-level fields validation reads, found in one pass over the document's fields
+/// (each lookup by name would hash the name again).
+#[derive(Debug, Default, Clone, Copy)]
+struct Head<'v> {
+    api_version: Option<&'v Value>,
+    kind: Option<&'v Value>,
+    metadata: Option<&'v Value>,
+    items: Option<&'v Value>,
+    services: Option<&'v Value>,
+}
+
+impl<'v> Head<'v> {
+    fn of(value: &'v Value) -> Head<'v> {
+        let mut head = Head::default();
+        if let Value::Object(fields) = value {
+            for (key, field) in fields {
+                let slot = match key.as_str() {
+                    "apiVersion" => &mut head.api_version,
+                    "kind" => &mut head.kind,
+                    "metadata" => &mut head.metadata,
+                    "items" => &mut head.items,
+                    "services" => &mut head.services,
+                    _ => continue,
+                };
+                *slot = Some(field);
+            }
+        }
+        head
     }
-    if obj.get("services").is_some_and(Value::is_object) {
-        return Some(Target::Compose);
+
+    fn target(&self) -> Option<Target> {
+        if self.api_version.is_some() || self.kind.is_some() {
+            Some(Target::Kubernetes)
+        } else if self.services.is_some_and(Value::is_object) {
+            Some(Target::Compose)
+        } else {
+            None
+        }
     }
-    None
+
+    fn api_version(&self) -> Option<&'v str> {
+        self.api_version.and_then(Value::as_str)
+    }
+
+    fn kind(&self) -> Option<&'v str> {
+        self.kind.and_then(Value::as_str)
+    }
+
+    /// A `kind: List` with its items.
+    fn list_items(&self) -> Option<&'v Vec<Value>> {
+        if self.kind() == Some("List") {
+            self.items.and_then(Value::as_array)
+        } else {
+            None
+        }
+    }
+
+    /// `metadata.name` and `metadata.namespace`.
+    fn name_and_namespace(&self) -> (Option<&'v str>, Option<&'v str>) {
+        let (mut name, mut namespace) = (None, None);
+        if let Some(Value::Object(fields)) = self.metadata {
+            for (key, field) in fields {
+                match key.as_str() {
+                    "name" => name = field.as_str(),
+                    "namespace" => namespace = field.as_str(),
+                    _ => {}
+                }
+            }
+        }
+        (name, namespace)
+    }
 }
 
 impl Registry {
-    /// Validates every document of a source. `target` forces what the documents are; `None`
+    /// Validates every document of a source into `part`: one resource per document (per
+    /// item of a `List`) and their findings. `target` forces what the documents are; `None`
     /// detects it per document (Helm values by file name, then by content). A file that
-    /// cannot be parsed gives one resource with status `error`.
+    /// cannot be parsed gives one resource with status `error`. Unless `list_valid`, valid
+    /// resources are only counted ([`Report::unlisted_valid`]), for outputs that do not list
+    /// them.
     pub fn validate_source(
         &self,
         source: &Arc<Source>,
         target: Option<Target>,
-    ) -> Vec<ResourceResult> {
+        list_valid: bool,
+        part: &mut Report,
+    ) {
         let load = LoadOptions {
             allow_duplicate_keys: !self.options().strict,
         };
         let docs = match manifest::load_with(source, &load) {
             Ok(docs) => docs,
-            Err(e) => return vec![ResourceResult::unreadable(&e)],
+            Err(e) => return ResourceResult::unreadable(&e).add_to(part),
         };
         let by_name =
             target.or_else(|| is_helm_values_name(&source.path).then_some(Target::HelmValues));
+        let heads: Vec<Head> = docs.iter().map(|d| Head::of(&d.value)).collect();
         if by_name.is_none_or(|t| t == Target::Kubernetes) {
-            self.compile_ahead(docs.iter().filter_map(|d| {
-                let api_version = d.value.get("apiVersion")?.as_str()?;
-                Some((api_version, d.value.get("kind")?.as_str()?))
-            }));
+            self.compile_ahead(
+                heads
+                    .iter()
+                    .filter_map(|h| Some((h.api_version()?, h.kind()?))),
+            );
         }
-        let mut out = Vec::new();
-        for doc in &docs {
-            let target = by_name.or_else(|| detect_target(&doc.value));
-            if target == Some(Target::Kubernetes) && is_list(&doc.value) {
-                let items = doc.value.get("items").and_then(Value::as_array);
-                for (i, item) in items.into_iter().flatten().enumerate() {
+        part.resources
+            .reserve(if list_valid { docs.len() } else { 0 });
+        let mut add = |doc: &Document, prefix: &str, value: &Value, head: &Head, target| {
+            let validation = self.validate_value(doc, prefix, value, head, target);
+            if validation.status == Status::Valid && !list_valid {
+                part.unlisted_valid += 1;
+                return;
+            }
+            part.resources.push(Resource {
+                location: if prefix.is_empty() {
+                    doc.location()
+                } else {
+                    doc.locate(prefix)
+                },
+                object: object_name(head, target),
+                status: validation.status,
+                reason: validation.reason,
+            });
+            part.findings.extend(validation.findings);
+        };
+        for (doc, head) in docs.iter().zip(&heads) {
+            let target = by_name.or_else(|| head.target());
+            if target == Some(Target::Kubernetes)
+                && let Some(items) = head.list_items()
+            {
+                for (i, item) in items.iter().enumerate() {
                     let prefix = format!("/items/{i}");
-                    out.push(self.result(doc, &prefix, item, Some(Target::Kubernetes)));
+                    add(doc, &prefix, item, &Head::of(item), target);
                 }
                 continue;
             }
-            out.push(self.result(doc, "", &doc.value, target));
-        }
-        out
-    }
-
-    fn result(
-        &self,
-        doc: &Document,
-        prefix: &str,
-        value: &Value,
-        target: Option<Target>,
-    ) -> ResourceResult {
-        let object = object_name(value, target);
-        let validation = self.validate_value(doc, prefix, value, target, &object);
-        let location = if prefix.is_empty() {
-            doc.location()
-        } else {
-            doc.locate(prefix)
-        };
-        ResourceResult {
-            resource: Resource {
-                location,
-                object,
-                status: validation.status,
-                reason: validation.reason,
-            },
-            findings: validation.findings,
+            add(doc, "", &doc.value, head, target);
         }
     }
 
     /// Validates one document as `target` (see [`Registry::validate_source`] for detection).
     pub fn validate_document(&self, doc: &Document, target: Target) -> Validation {
-        let object = object_name(&doc.value, Some(target));
-        self.validate_value(doc, "", &doc.value, Some(target), &object)
+        self.validate_value(doc, "", &doc.value, &Head::of(&doc.value), Some(target))
     }
 
     /// Validates `value`, which sits at JSON pointer `prefix` of `doc` (a `List` item, or the
-    /// document itself with an empty prefix); `object` is its name for findings.
+    /// document itself with an empty prefix).
     fn validate_value(
         &self,
         doc: &Document,
         prefix: &str,
         value: &Value,
+        head: &Head,
         target: Option<Target>,
-        object: &str,
     ) -> Validation {
+        // Its name in findings (only built for a resource that has some).
+        let object = || object_name(head, target);
         let finding = |code: &str, message: String, help: Option<String>, pointer: &str| Finding {
             rule: rule(code),
             severity: Severity::Error,
@@ -246,7 +320,7 @@ impl Registry {
             } else {
                 pointer.to_string()
             }),
-            object: Some(object.to_string()),
+            object: Some(object()),
             spec_hint: None,
             exempted: None,
         };
@@ -265,8 +339,7 @@ impl Registry {
         };
         let validator = match target {
             Target::Kubernetes => {
-                let api_version = value.get("apiVersion").and_then(Value::as_str);
-                let kind = value.get("kind").and_then(Value::as_str);
+                let (api_version, kind) = (head.api_version(), head.kind());
                 let (Some(api_version), Some(kind)) = (api_version, kind) else {
                     let missing = match (api_version, kind) {
                         (None, None) => "apiVersion and kind",
@@ -373,6 +446,7 @@ impl Registry {
                 findings: Vec::new(),
             };
         }
+        let object = object();
         let findings = problems
             .into_iter()
             .map(|p| {
@@ -395,7 +469,7 @@ impl Registry {
                     } else {
                         pointer
                     }),
-                    object: Some(object.to_string()),
+                    object: Some(object.clone()),
                     spec_hint: None,
                     exempted: None,
                 }
@@ -440,30 +514,16 @@ fn without_null_fields(value: &Value) -> Value {
     }
 }
 
-fn is_list(value: &Value) -> bool {
-    value.get("kind").and_then(Value::as_str) == Some("List")
-        && value.get("items").is_some_and(Value::is_array)
-}
-
 /// `Kind/name` or `Kind/namespace/name` for a resource; the target's name otherwise.
-fn object_name(value: &Value, target: Option<Target>) -> String {
+fn object_name(head: &Head, target: Option<Target>) -> String {
     match target {
         Some(Target::Compose) => return "compose".into(),
         Some(Target::HelmValues) => return "helm-values".into(),
         _ => {}
     }
-    let kind = value
-        .get("kind")
-        .and_then(Value::as_str)
-        .unwrap_or("<no kind>");
-    let meta = value.get("metadata");
-    let name = meta
-        .and_then(|m| m.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or("<no name>");
-    let namespace = meta
-        .and_then(|m| m.get("namespace"))
-        .and_then(Value::as_str);
+    let kind = head.kind().unwrap_or("<no kind>");
+    let (name, namespace) = head.name_and_namespace();
+    let name = name.unwrap_or("<no name>");
     // Built by hand: this runs for every resource, and formatting costs more.
     let mut object =
         String::with_capacity(kind.len() + name.len() + namespace.map_or(0, str::len) + 2);
