@@ -26,6 +26,7 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
                 pos: d.pos,
                 first_line: d.first_line,
                 value: Some(d.root),
+                null_fields: d.null_fields,
             })
             .collect()
     })
@@ -43,6 +44,8 @@ struct Read<T> {
     pos: Pos,
     first_line: u32,
     root: T,
+    /// Whether a mapping has a field set to null.
+    null_fields: bool,
 }
 
 fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
@@ -77,6 +80,7 @@ fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
             at: content_from,
             // Only the last document can end without a line break.
             ends_with_newline: text_ends_with_newline || !last,
+            null_fields: false,
             build: PhantomData,
         };
         let root_at = next_significant(reader.lines, content_from)??;
@@ -97,6 +101,7 @@ fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
             pos,
             first_line: start_line,
             root,
+            null_fields: reader.null_fields,
         });
         at = end;
     }
@@ -118,6 +123,7 @@ trait Build {
     fn end_map(map: Self::Map) -> Self::Node;
     fn seq(items: Vec<Self::Node>, at: Self::At) -> Self::Node;
     fn is_collection(node: &Self::Node) -> bool;
+    fn is_null(node: &Self::Node) -> bool;
 }
 
 /// Builds plain values.
@@ -158,6 +164,10 @@ impl Build for Values {
 
     fn is_collection(node: &Value) -> bool {
         matches!(node, Value::Object(_) | Value::Array(_))
+    }
+
+    fn is_null(node: &Value) -> bool {
+        node.is_null()
     }
 }
 
@@ -221,6 +231,10 @@ impl Build for Nodes {
 
     fn is_collection(node: &Node) -> bool {
         !matches!(node.kind, NodeKind::Scalar(_))
+    }
+
+    fn is_null(node: &Node) -> bool {
+        matches!(node.kind, NodeKind::Scalar(Value::Null))
     }
 }
 
@@ -293,6 +307,8 @@ struct Reader<'l, 'a, B> {
     /// The next line to read.
     at: usize,
     ends_with_newline: bool,
+    /// Set when a mapping entry's value is null.
+    null_fields: bool,
     build: PhantomData<B>,
 }
 
@@ -327,6 +343,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
                 return None;
             }
             let value = self.entry_value(i, indent, after_colon)?;
+            self.null_fields |= B::is_null(&value);
             if !B::insert(&mut map, key, B::at(&line, indent), value) {
                 return None;
             }
@@ -475,10 +492,12 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
                     start,
                     text: rest,
                     at: 0,
+                    null_fields: false,
                     build: PhantomData,
                 };
                 let value = flow.node()?;
                 end_of_value(&rest[flow.at..])?;
+                self.null_fields |= flow.null_fields;
                 value
             }
             _ => B::scalar(
@@ -753,6 +772,8 @@ struct Flow<'a, B> {
     start: usize,
     text: &'a str,
     at: usize,
+    /// Set when a mapping entry's value is null.
+    null_fields: bool,
     build: PhantomData<B>,
 }
 
@@ -825,6 +846,7 @@ impl<'a, B: Build> Flow<'a, B> {
                         return None;
                     }
                     let value = self.node()?;
+                    self.null_fields |= B::is_null(&value);
                     if !B::insert(&mut map, key, key_at, value) {
                         return None;
                     }
@@ -990,10 +1012,17 @@ mod tests {
             "c: |\n\n  t\nd: |-\n  u\n",
             "- |\n  t\n",
             "é: ü\nbé: [x, 'ü', {k: \"é\"}]\n'ö': 1\n",
+            // Null fields (flagged with the value) and null items (not fields).
+            "a: {b: ~, c: [null]}\n",
+            "a: [null, ~]\nb:\n- \n",
         ];
         for text in read {
             assert!(agrees(text), "the fast reader gave up on:\n{text}");
         }
+        let nulls = |text| parse(text).unwrap()[0].null_fields;
+        assert!(nulls("a: {b: ~, c: [null]}\n"));
+        assert!(nulls("a:\n  b:\n"));
+        assert!(!nulls("a: [null, ~]\nb:\n- \n"));
         let left = [
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",

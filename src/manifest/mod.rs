@@ -134,9 +134,18 @@ impl Source {
         Some(root)
     }
 
-    /// The text of one line (1-based), without its line break.
+    /// The text of one line (1-based), without its line break (the lines of [`str::lines`]).
     pub fn line_text(&self, line: u32) -> Option<&str> {
-        self.text.lines().nth(line.checked_sub(1)? as usize)
+        let start = match line {
+            0 => return None,
+            1 => 0,
+            n => line_breaks(&self.text).nth(n as usize - 2)?,
+        };
+        let rest = self.text.get(start..).filter(|rest| !rest.is_empty())?;
+        Some(match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(end) => rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]),
+            None => rest,
+        })
     }
 }
 
@@ -252,6 +261,9 @@ pub struct Document {
     pub pos: Pos,
     /// The parsed value.
     pub value: Value,
+    /// Whether a mapping in the value may have a field set to null: `false` only when none
+    /// has (read with the value, so that validation need not search for them).
+    pub null_fields: bool,
 }
 
 impl Document {
@@ -421,6 +433,7 @@ pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Docu
                 index,
                 pos: d.pos,
                 value,
+                null_fields: d.null_fields,
             })
         })
         .collect())
@@ -432,7 +445,7 @@ fn line_slice(text: &str, first: u32, end: u32) -> &str {
     if end <= first {
         return "";
     }
-    let mut breaks = text.match_indices('\n').map(|(i, _)| i + 1);
+    let mut breaks = line_breaks(text);
     let start = if first == 1 {
         0
     } else {
@@ -443,6 +456,11 @@ fn line_slice(text: &str, first: u32, end: u32) -> &str {
     };
     let stop = breaks.nth((end - first - 1) as usize).unwrap_or(text.len());
     &text[start..stop]
+}
+
+/// Where each line after the first starts (the byte after each line break).
+fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)
 }
 
 /// Warns on stderr that a folder given on the command line holds no manifest files (a gate
@@ -510,6 +528,28 @@ mod tests {
         assert_eq!(line_slice(text, 4, 5), "d");
         assert_eq!(line_slice(text, 5, 6), "");
         assert_eq!(line_slice(text, 2, 2), "");
+    }
+
+    #[test]
+    fn line_texts_are_the_lines_of_the_text() {
+        for text in [
+            "a\nb\r\n\nc",
+            "a\n",
+            "",
+            "\n\n",
+            "a\r",
+            "x\r\ny\r\n",
+            "é\nü",
+        ] {
+            let src = Source::new("t.yaml", text);
+            let lines: Vec<&str> = text.lines().collect();
+            for n in 0..=lines.len() as u32 + 2 {
+                let expected = n
+                    .checked_sub(1)
+                    .and_then(|i| lines.get(i as usize).copied());
+                assert_eq!(src.line_text(n), expected, "{text:?} line {n}");
+            }
+        }
     }
 
     #[test]

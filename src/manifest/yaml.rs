@@ -219,6 +219,17 @@ pub struct ValueDocument {
     pub first_line: u32,
     /// The value; `None` for an empty document.
     pub value: Option<Value>,
+    /// Whether a mapping in it has a field set to null.
+    pub null_fields: bool,
+}
+
+/// Whether any mapping in the value has a field set to null.
+pub fn has_null_field(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => m.values().any(|v| v.is_null() || has_null_field(v)),
+        Value::Array(items) => items.iter().any(has_null_field),
+        _ => false,
+    }
 }
 
 /// Parses a multi-document YAML stream straight into values, without building a node tree
@@ -260,10 +271,12 @@ pub fn parse_values_full(
                 continue;
             }
             Event::DocumentEnd => {
+                let value = current.take();
                 docs.push(ValueDocument {
                     pos: root_pos.unwrap_or(doc_pos),
                     first_line: doc_pos.line,
-                    value: current.take(),
+                    null_fields: value.as_ref().is_some_and(has_null_field),
+                    value,
                 });
                 continue;
             }

@@ -419,7 +419,10 @@ impl Registry {
         // Kubernetes reads `field: null` in a mapping as the field being absent (Helm and
         // kubectl write such fields); Compose and Helm values give null its own meaning.
         let stripped;
-        let value = if target == Target::Kubernetes && has_null_field(value) {
+        let value = if target == Target::Kubernetes
+            && doc.null_fields
+            && manifest::yaml::has_null_field(value)
+        {
             stripped = without_null_fields(value);
             &stripped
         } else {
@@ -488,15 +491,6 @@ fn internal_error(message: String) -> Validation {
         status: Status::Error,
         reason: Some(message),
         findings: Vec::new(),
-    }
-}
-
-/// Whether any mapping in the value has a field set to null.
-fn has_null_field(value: &Value) -> bool {
-    match value {
-        Value::Object(m) => m.values().any(|v| v.is_null() || has_null_field(v)),
-        Value::Array(items) => items.iter().any(has_null_field),
-        _ => false,
     }
 }
 
