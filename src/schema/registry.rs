@@ -359,6 +359,12 @@ impl Registry {
         if !self.is_extra_kind(api_version, kind) {
             let builtin = self.builtin()?;
             if let Some(entry) = builtin.kind(api_version, kind) {
+                // Another thread is compiling it: validate other files meanwhile (those may
+                // need kinds nobody compiles yet) rather than wait.
+                while entry.validator.get().is_none()
+                    && entry.claimed.load(Ordering::Relaxed)
+                    && rayon::yield_now() == Some(rayon::Yield::Executed)
+                {}
                 entry.claimed.store(true, Ordering::Relaxed);
                 return entry
                     .compiled(builtin)
