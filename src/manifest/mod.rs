@@ -475,20 +475,28 @@ pub fn warn_no_manifests(dir: &Path) {
 /// Every manifest file (`.yaml`, `.yml`, `.json`) under a folder, recursively, sorted; hidden
 /// files and folders (`.git`) are left out.
 pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    // Each folder's entries are sorted by name and folders are entered in that order, which
+    // gives the paths in `Path` order without comparing whole paths afterwards.
     fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        let mut entries = Vec::new();
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
+            let name = entry.file_name();
+            if name.as_encoded_bytes().starts_with(b".") {
                 continue;
             }
-            let path = entry.path();
             // The entry's type comes with the listing; only a link needs a look at its target.
             let file_type = entry.file_type()?;
             let is_dir = if file_type.is_symlink() {
-                std::fs::metadata(&path)?.is_dir()
+                std::fs::metadata(entry.path())?.is_dir()
             } else {
                 file_type.is_dir()
             };
+            entries.push((name, is_dir));
+        }
+        entries.sort_unstable();
+        for (name, is_dir) in entries {
+            let path = dir.join(name);
             if is_dir {
                 walk(&path, out)?;
             } else if matches!(
@@ -502,7 +510,6 @@ pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     }
     let mut out = Vec::new();
     walk(dir, &mut out)?;
-    out.sort();
     Ok(out)
 }
 
@@ -528,6 +535,47 @@ mod tests {
         assert_eq!(line_slice(text, 4, 5), "d");
         assert_eq!(line_slice(text, 5, 6), "");
         assert_eq!(line_slice(text, 2, 2), "");
+    }
+
+    #[test]
+    fn manifest_files_come_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            "a.yaml",
+            "a-b/c.yaml",
+            "a/b.yml",
+            "a/.hidden.yaml",
+            ".git/x.yaml",
+            "a b/z.json",
+            "B.yaml",
+            "a/notes.txt",
+            "a/b/c/d.yaml",
+            "a0.yaml",
+        ] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "a: 1\n").unwrap();
+        }
+        let files = manifest_files(dir.path()).unwrap();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted);
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().to_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "B.yaml",
+                "a/b/c/d.yaml",
+                "a/b.yml",
+                "a b/z.json",
+                "a-b/c.yaml",
+                "a.yaml",
+                "a0.yaml"
+            ]
+        );
     }
 
     #[test]
