@@ -359,15 +359,8 @@ impl Registry {
         if !self.is_extra_kind(api_version, kind) {
             let builtin = self.builtin()?;
             if let Some(entry) = builtin.kind(api_version, kind) {
-                // Another thread is compiling it: validate other files meanwhile (those may
-                // need kinds nobody compiles yet) rather than wait.
-                while entry.validator.get().is_none()
-                    && entry.claimed.load(Ordering::Relaxed)
-                    && rayon::yield_now() == Some(rayon::Yield::Executed)
-                {}
-                entry.claimed.store(true, Ordering::Relaxed);
                 return entry
-                    .compiled(builtin)
+                    .validator(builtin)
                     .as_ref()
                     .map(Some)
                     .map_err(Clone::clone);
@@ -403,18 +396,17 @@ impl Registry {
             if self.is_extra_kind(api_version, kind) {
                 continue;
             }
-            if let Some(entry) = builtin.kind(api_version, kind)
-                && entry.validator.get().is_none()
-                && !entry.claimed.swap(true, Ordering::Relaxed)
-            {
-                let _ = entry.compiled(builtin);
+            if let Some(entry) = builtin.kind(api_version, kind) {
+                entry.compile_unless_claimed(builtin);
             }
         }
     }
 
     /// Whether an extra schema folder defines the kind (it wins over a built-in one).
     fn is_extra_kind(&self, api_version: &str, kind: &str) -> bool {
-        !self.extra_kinds.is_empty() && self.extra_kinds.contains(&format!("{api_version}/{kind}"))
+        self.extra_kinds
+            .iter()
+            .any(|key| is_kind_key(key, api_version, kind))
     }
 
     /// The compiled validator of a target that is not a Kubernetes resource.
@@ -482,8 +474,16 @@ impl Registry {
         self.options
             .skip
             .iter()
-            .any(|s| s == kind || *s == format!("{api_version}/{kind}"))
+            .any(|s| s == kind || is_kind_key(s, api_version, kind))
     }
+}
+
+/// Whether `key` is `apiVersion/kind` of these (compared without building the key: this runs
+/// for every resource).
+fn is_kind_key(key: &str, api_version: &str, kind: &str) -> bool {
+    key.strip_suffix(kind)
+        .and_then(|rest| rest.strip_suffix('/'))
+        == Some(api_version)
 }
 
 impl Builtin {
@@ -548,7 +548,25 @@ impl Builtin {
 }
 
 impl BuiltinKind {
-    /// The kind's validator, compiled on first use.
+    /// The kind's validator, compiled on first use. While another thread compiles it, this
+    /// thread validates other files (those may need kinds nobody compiles yet) rather than
+    /// wait.
+    fn validator(&self, builtin: &Builtin) -> &Result<Validator, String> {
+        while self.validator.get().is_none()
+            && self.claimed.load(Ordering::Relaxed)
+            && rayon::yield_now() == Some(rayon::Yield::Executed)
+        {}
+        self.claimed.store(true, Ordering::Relaxed);
+        self.compiled(builtin)
+    }
+
+    /// Compiles the validator now unless it is compiled or another thread has claimed it.
+    fn compile_unless_claimed(&self, builtin: &Builtin) {
+        if self.validator.get().is_none() && !self.claimed.swap(true, Ordering::Relaxed) {
+            let _ = self.compiled(builtin);
+        }
+    }
+
     fn compiled(&self, builtin: &Builtin) -> &Result<Validator, String> {
         self.validator
             .get_or_init(|| builtin.compile(&self.definition))
@@ -656,6 +674,20 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_keys_compare_without_building_them() {
+        assert!(is_kind_key("apps/v1/Deployment", "apps/v1", "Deployment"));
+        assert!(is_kind_key("v1/Service", "v1", "Service"));
+        assert!(!is_kind_key("apps/v1/Deployment", "apps/v2", "Deployment"));
+        assert!(!is_kind_key("apps/v1Deployment", "apps/v1", "Deployment"));
+        assert!(!is_kind_key("Deployment", "", "Deployment"));
+        assert!(!is_kind_key(
+            "x/apps/v1/Deployment",
+            "apps/v1",
+            "Deployment"
+        ));
+    }
 
     #[test]
     fn versions_parse() {

@@ -518,17 +518,10 @@ fn object_name(head: &Head, target: Option<Target>) -> String {
     let kind = head.kind().unwrap_or("<no kind>");
     let (name, namespace) = head.name_and_namespace();
     let name = name.unwrap_or("<no name>");
-    // Built by hand: this runs for every resource, and formatting costs more.
-    let mut object =
-        String::with_capacity(kind.len() + name.len() + namespace.map_or(0, str::len) + 2);
-    object.push_str(kind);
-    object.push('/');
-    if let Some(ns) = namespace {
-        object.push_str(ns);
-        object.push('/');
+    match namespace {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
     }
-    object.push_str(name);
-    object
 }
 
 /// How to fix a file that cannot be read or parsed.
