@@ -136,15 +136,14 @@ impl Source {
 
     /// The text of one line (1-based), without its line break (the lines of [`str::lines`]).
     pub fn line_text(&self, line: u32) -> Option<&str> {
-        let start = match line {
-            0 => return None,
-            1 => 0,
-            n => line_breaks(&self.text).nth(n as usize - 2)?,
-        };
-        let rest = self.text.get(start..).filter(|rest| !rest.is_empty())?;
-        Some(match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(end) => rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]),
-            None => rest,
+        if line == 0 {
+            return None;
+        }
+        let text = line_slice(&self.text, line, line.saturating_add(1));
+        Some(match text.strip_suffix('\n') {
+            Some(text) => text.strip_suffix('\r').unwrap_or(text),
+            None if text.is_empty() => return None,
+            None => text,
         })
     }
 }
