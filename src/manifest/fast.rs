@@ -16,7 +16,10 @@ use std::marker::PhantomData;
 use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
-use super::yaml::{Entry, Node, NodeKind, Pos, ValueDocument, resolve_scalar_owned, scalar_key};
+use super::yaml::{
+    Entry, Located, Node, NodeKind, Pos, ValueDocument, pointer_tokens, resolve_scalar_owned,
+    scalar_key,
+};
 
 /// Reads a stream of the plain shape into values; `None` when the text is outside it.
 pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
@@ -27,6 +30,7 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
                 first_line: d.first_line,
                 value: Some(d.root),
                 null_fields: d.null_fields,
+                plain: true,
             })
             .collect()
     })
@@ -37,6 +41,330 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
 /// `first_line` is the number of the text's first line (for part of a file).
 pub fn parse_nodes(text: &str, first_line: u32) -> Option<Vec<Node>> {
     read::<Nodes>(text, first_line).map(|docs| docs.into_iter().map(|d| d.root).collect())
+}
+
+/// Locates a JSON pointer in one document of the plain shape, reading only the lines on the
+/// pointer's path: what [`Node::locate`] gives on the tree [`parse_nodes`] builds of `text`,
+/// without building it. `text` is the document's lines (from its `---` marker, if any, up to
+/// the next document), the first of them numbered `first_line`. It must be a text this reader
+/// reads; the result is `None` where the lines show otherwise.
+pub fn locate(text: &str, first_line: u32, pointer: &str) -> Option<Located> {
+    let path = Path { text };
+    let start = At {
+        byte: 0,
+        no: first_line,
+    };
+    let (mut root, line) = path.next_significant(start)??;
+    if line.is_document_start()? {
+        root = path.next_significant(path.after(root, &line))??.0;
+    }
+    let mut node = path.block_node(root)?;
+    let mut key = None;
+    let tokens: Vec<String> = pointer_tokens(pointer).collect();
+    for (t, token) in tokens.iter().enumerate() {
+        let step = match node.shape {
+            Shape::Map { at, indent, text } => path.entry(at, indent, text, token)?,
+            Shape::Seq { at, indent } => path.item(at, indent, token)?,
+            Shape::Flow { at, start } => {
+                // A one-line flow collection: its tree is one line's worth; go on in it.
+                let line = path.line(at)?;
+                let mut flow = Flow::<Nodes> {
+                    line,
+                    start,
+                    text: &line.raw[start..],
+                    at: 0,
+                    null_fields: false,
+                    build: PhantomData,
+                };
+                return Some(flow.node()?.locate_tokens(&tokens[t..], key));
+            }
+            Shape::Scalar => None,
+        };
+        let Some((step_key, next)) = step else {
+            return Some(Located {
+                value: node.pos,
+                key,
+                exact: false,
+            });
+        };
+        key = step_key;
+        node = next;
+    }
+    Some(Located {
+        value: node.pos,
+        key,
+        exact: true,
+    })
+}
+
+/// Where a line starts in the text [`locate`] walks, and its number.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    byte: usize,
+    no: u32,
+}
+
+/// A node on a pointer's path, as [`locate`] finds it: where it starts and how to go on.
+#[derive(Debug, Clone, Copy)]
+struct Along<'a> {
+    pos: Pos,
+    shape: Shape<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Shape<'a> {
+    /// A block mapping with keys at `indent`; its first entry is `text` on the line at `at`
+    /// (the text after the dash for `- key: value`).
+    Map {
+        at: At,
+        indent: usize,
+        text: &'a str,
+    },
+    /// A block sequence with dashes at `indent`, the first on the line at `at`.
+    Seq {
+        at: At,
+        indent: usize,
+    },
+    /// A flow collection starting at byte `start` of the line at `at`.
+    Flow {
+        at: At,
+        start: usize,
+    },
+    Scalar,
+}
+
+/// A document of the plain shape, walked along a pointer's path a line at a time. Its steps
+/// mirror [`Reader`]'s, which placed the nodes; the lines of entries and items off the path
+/// are stepped over by their indentation only.
+struct Path<'a> {
+    text: &'a str,
+}
+
+impl<'a> Path<'a> {
+    /// The line at `at`, `None` past the end.
+    fn line(&self, at: At) -> Option<Line<'a>> {
+        let rest = self.text.get(at.byte..).filter(|r| !r.is_empty())?;
+        let raw = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(end) => &rest[..end],
+            None => rest,
+        };
+        Some(Line::new(at.no, raw))
+    }
+
+    /// Where the line after `line` (which is at `at`) starts.
+    fn after(&self, at: At, line: &Line<'_>) -> At {
+        At {
+            byte: at.byte + line.raw.len() + 1,
+            no: at.no + 1,
+        }
+    }
+
+    /// The first line at or after `at` that is not blank or a comment (see
+    /// [`next_significant`]).
+    fn next_significant(&self, mut at: At) -> Option<Option<(At, Line<'a>)>> {
+        while let Some(line) = self.line(at) {
+            if !line.is_insignificant() {
+                if line.indent == 0 && line.text.starts_with("...") {
+                    return None;
+                }
+                return Some(Some((at, line)));
+            }
+            at = self.after(at, &line);
+        }
+        Some(None)
+    }
+
+    /// The next line after the one at `at` (at `indent` or less) that is at `indent` or less:
+    /// the line after the entry or item there and all its deeper lines. `None` when there is
+    /// none or it is outside the node (less indented, or a document marker).
+    fn next_at(&self, at: At, indent: usize) -> Option<(At, Line<'a>)> {
+        let mut at = self.after(at, &self.line(at)?);
+        loop {
+            let line = self.line(at)?;
+            if !line.is_insignificant() && line.indent <= indent {
+                return (line.indent == indent && !is_document_marker(&line)).then_some((at, line));
+            }
+            at = self.after(at, &line);
+        }
+    }
+
+    /// The block node whose first line is at `at` (see [`Reader::block_node`]).
+    fn block_node(&self, at: At) -> Option<Along<'a>> {
+        let line = self.line(at)?;
+        let pos = Nodes::at(&line, line.indent);
+        let shape = if is_dash(line.text) {
+            Shape::Seq {
+                at,
+                indent: line.indent,
+            }
+        } else {
+            Shape::Map {
+                at,
+                indent: line.indent,
+                text: line.text,
+            }
+        };
+        Some(Along { pos, shape })
+    }
+
+    /// The key and value of the entry `key` of the mapping whose first entry is `text` on the
+    /// line at `at`, keys at `indent`; `Some(None)` when it has no such entry.
+    fn entry(
+        &self,
+        mut at: At,
+        indent: usize,
+        mut text: &'a str,
+        key: &str,
+    ) -> Option<Option<(Option<Pos>, Along<'a>)>> {
+        loop {
+            let (name, after_colon) = split_key(text)?;
+            let line = self.line(at)?;
+            if name == key {
+                let value = self.entry_value(at, &line, indent, after_colon)?;
+                return Some(Some((Some(Nodes::at(&line, indent)), value)));
+            }
+            // The next entry (a dash at the keys' indentation starts a sequence at its key's
+            // indentation, this entry's value).
+            loop {
+                let Some(next) = self.next_at(at, indent) else {
+                    return Some(None);
+                };
+                at = next.0;
+                if !is_dash(next.1.text) {
+                    text = next.1.text;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Item `token` of the sequence whose first dash is on the line at `at`, dashes at
+    /// `indent`; `Some(None)` when it has no such item.
+    fn item(
+        &self,
+        mut at: At,
+        indent: usize,
+        token: &str,
+    ) -> Option<Option<(Option<Pos>, Along<'a>)>> {
+        let Ok(wanted) = token.parse::<usize>() else {
+            return Some(None);
+        };
+        for _ in 0..wanted {
+            match self.next_at(at, indent) {
+                Some((next, line)) if is_dash(line.text) => at = next,
+                _ => return Some(None),
+            }
+        }
+        let line = self.line(at)?;
+        let rest = line.text.get(1..)?.trim_start_matches(' ');
+        let value = if rest.is_empty() || rest.starts_with('#') {
+            match self.nested(at, &line, indent, false)? {
+                Some(node) => node,
+                // An empty item is where the reader stopped: the end of the line.
+                None => Along {
+                    pos: Nodes::at(&line, line.raw.len()),
+                    shape: Shape::Scalar,
+                },
+            }
+        } else if !rest.starts_with(['[', '{']) && split_key(rest).is_some() {
+            let start = line.offset_of(rest);
+            Along {
+                pos: Nodes::at(&line, start),
+                shape: Shape::Map {
+                    at,
+                    indent: start,
+                    text: rest,
+                },
+            }
+        } else {
+            self.inline_value(at, &line, rest)?
+        };
+        Some(Some((None, value)))
+    }
+
+    /// See [`Reader::entry_value`].
+    fn entry_value(
+        &self,
+        at: At,
+        line: &Line<'a>,
+        indent: usize,
+        after_colon: &'a str,
+    ) -> Option<Along<'a>> {
+        let rest = after_colon.trim_start_matches(' ');
+        if rest.is_empty() || rest.starts_with('#') {
+            return Some(match self.nested(at, line, indent, true)? {
+                Some(node) => node,
+                // An empty value sits at its key's colon.
+                None => Along {
+                    pos: Nodes::at(line, line.offset_of(after_colon) - 1),
+                    shape: Shape::Scalar,
+                },
+            });
+        }
+        self.inline_value(at, line, rest)
+    }
+
+    /// See [`Reader::nested`]: what the lines after `line` (at `at`) hold for its key or dash.
+    fn nested(
+        &self,
+        at: At,
+        line: &Line<'a>,
+        indent: usize,
+        same_level_sequence: bool,
+    ) -> Option<Option<Along<'a>>> {
+        let Some((next, line)) = self.next_significant(self.after(at, line))? else {
+            return Some(None);
+        };
+        if is_document_marker(&line) {
+            return Some(None);
+        }
+        if line.indent == indent && same_level_sequence && is_dash(line.text) {
+            // A sequence at its key's indentation starts where its first item does.
+            let rest = line.text[1..].trim_start_matches(' ');
+            let pos = if rest.is_empty() || rest.starts_with('#') {
+                Nodes::at(&line, line.raw.len())
+            } else {
+                Nodes::at(&line, line.offset_of(rest))
+            };
+            return Some(Some(Along {
+                pos,
+                shape: Shape::Seq { at: next, indent },
+            }));
+        }
+        if line.indent > indent {
+            return self.block_node(next).map(Some);
+        }
+        Some(None)
+    }
+
+    /// See [`Reader::inline_value`]: the value that starts with `rest` on `line` (at `at`).
+    fn inline_value(&self, at: At, line: &Line<'a>, rest: &'a str) -> Option<Along<'a>> {
+        let start = line.offset_of(rest);
+        Some(match rest.as_bytes()[0] {
+            b'|' => {
+                // A block scalar is placed where its first line of content starts.
+                let mut content = self.after(at, line);
+                loop {
+                    let line = self.line(content)?;
+                    if !line.text.is_empty() {
+                        break Along {
+                            pos: Nodes::at(&line, line.indent),
+                            shape: Shape::Scalar,
+                        };
+                    }
+                    content = self.after(content, &line);
+                }
+            }
+            b'[' | b'{' => Along {
+                pos: Nodes::at(line, start),
+                shape: Shape::Flow { at, start },
+            },
+            _ => Along {
+                pos: Nodes::at(line, start),
+                shape: Shape::Scalar,
+            },
+        })
+    }
 }
 
 /// One document as the reader builds it.
@@ -925,12 +1253,20 @@ mod tests {
     /// When the fast reader reads a text, it reads it as the full reader does: the same
     /// documents, values, positions and first lines. Returns whether it read it.
     fn agrees(text: &str) -> bool {
+        agrees_locating(text, 1, 0)
+    }
+
+    /// [`agrees`], locating every `every`-th pointer (from the `first`) along its path.
+    fn agrees_locating(text: &str, every: usize, first: usize) -> bool {
         let Some(fast) = parse(text) else {
             return false;
         };
-        let full = parse_values_full(text, true).unwrap_or_else(|e| {
+        let mut full = parse_values_full(text, true).unwrap_or_else(|e| {
             panic!("the fast reader read a text the full one rejects ({e:?}):\n{text}")
         });
+        // Only the fast reader marks its documents as of the plain shape.
+        assert!(fast.iter().all(|d| d.plain) && full.iter().all(|d| !d.plain));
+        full.iter_mut().for_each(|d| d.plain = true);
         assert_eq!(fast, full, "readers differ on:\n{text}");
         let nodes =
             parse_nodes(text, 1).expect("the fast reader reads nodes where it reads values");
@@ -940,7 +1276,59 @@ mod tests {
             .filter_map(|d| d.root)
             .collect();
         assert_eq!(nodes, located, "positions differ on:\n{text}");
+        locates_along_the_path(text, &fast, &nodes, every, first);
         true
+    }
+
+    /// Locating a pointer by its path's lines gives what the tree gives, for every node of
+    /// every document and for pointers that go past them.
+    fn locates_along_the_path(
+        text: &str,
+        docs: &[ValueDocument],
+        roots: &[Node],
+        every: usize,
+        first: usize,
+    ) {
+        assert_eq!(docs.len(), roots.len());
+        for (i, (doc, root)) in docs.iter().zip(roots).enumerate() {
+            let end = docs.get(i + 1).map_or(u32::MAX, |next| next.first_line);
+            let lines = super::super::line_slice(text, doc.first_line, end);
+            let mut pointers = Vec::new();
+            pointers_of(root, String::new(), &mut pointers);
+            for pointer in pointers.into_iter().skip(first).step_by(every) {
+                assert_eq!(
+                    locate(lines, doc.first_line, &pointer),
+                    Some(root.locate(&pointer)),
+                    "{pointer:?} located differently in:\n{lines}"
+                );
+            }
+        }
+    }
+
+    /// Every node's pointer, and pointers past each: a missing key, indexes (also out of
+    /// range and not quite numbers) and a step into a scalar.
+    fn pointers_of(node: &Node, pointer: String, out: &mut Vec<String>) {
+        for past in ["/none", "/0", "/01", "/99", "/"] {
+            out.push(format!("{pointer}{past}"));
+        }
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    pointers_of(
+                        &e.value,
+                        format!("{pointer}/{}", crate::manifest::yaml::escape_token(&e.key)),
+                        out,
+                    );
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    pointers_of(item, format!("{pointer}/{i}"), out);
+                }
+            }
+            NodeKind::Scalar(_) => {}
+        }
+        out.push(pointer);
     }
 
     fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -957,11 +1345,18 @@ mod tests {
         manifests(&root.join("../shared/seed-manifests"), &mut files);
         manifests(&root.join("target/bench-corpus-2000"), &mut files);
         let (mut read, mut golden, mut golden_read) = (0, 0, 0);
-        for file in &files {
+        let corpus = root.join("target");
+        for (i, file) in files.iter().enumerate() {
             let Ok(text) = std::fs::read_to_string(file) else {
                 continue;
             };
-            let fast = agrees(&text);
+            // The benchmark corpus (when generated) repeats a few shapes: a sample of its
+            // pointers is located along their path.
+            let fast = if file.starts_with(&corpus) {
+                agrees_locating(&text, 50, i % 50)
+            } else {
+                agrees(&text)
+            };
             read += usize::from(fast);
             if file.starts_with(root.join("golden")) {
                 golden += 1;
@@ -1015,6 +1410,12 @@ mod tests {
             // Null fields (flagged with the value) and null items (not fields).
             "a: {b: ~, c: [null]}\n",
             "a: [null, ~]\nb:\n- \n",
+            // Lines a pointer's path steps over: comments less indented than their mapping,
+            // block scalars whose lines look like entries, nested items, flow collections.
+            "a:\n  b: 1\n# c\n  c: 2\nd: [x, {e: [1, 2]}]\n",
+            "- a: |\n    text\n    b: no\n  b: 2\n- c\n",
+            "a:\n  - b: 1\n    c:\n    - d\n    - e: {f: g}\n  - h\nz: 1\n",
+            "a:\n- b:\n  - c\n- {d: [e]}\n-   f: 1\n    g: 2\n",
         ];
         for text in read {
             assert!(agrees(text), "the fast reader gave up on:\n{text}");
@@ -1135,7 +1536,9 @@ mod tests {
             }
             let mutated = lines.join("\n") + "\n";
             tried += 1;
-            read += usize::from(agrees(&mutated));
+            // A quarter of each text's pointers are located along their path (a different
+            // quarter each time): all of them would take most of the test's time.
+            read += usize::from(agrees_locating(&mutated, 4, tried % 4));
         }
         // Most edits leave a readable manifest; the fast reader still reads many of them.
         assert!(read > tried / 4, "read {read} of {tried}");

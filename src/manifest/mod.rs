@@ -24,9 +24,9 @@ pub struct Source {
     /// The whole text.
     pub text: String,
     located: OnceLock<Result<Vec<yaml::YamlDocument>, YamlError>>,
-    /// Per document (by index): the lines it spans, `[first, end)`, recorded by [`load_with`]
-    /// so one document can be re-read with positions without re-reading the whole file.
-    doc_lines: OnceLock<Vec<(u32, u32)>>,
+    /// Per document (by index): the lines it spans, recorded by [`load_with`] so one
+    /// document can be re-read with positions without re-reading the whole file.
+    doc_lines: OnceLock<Vec<DocLines>>,
     doc_located: OnceLock<Box<[OnceLock<Option<yaml::Node>>]>>,
 }
 
@@ -94,12 +94,11 @@ impl Source {
             return docs.get(index)?.root.as_ref();
         }
         let per_doc = self.doc_located.get().and_then(|docs| docs.get(index));
-        let (Some(cell), Some(&(first, end))) =
-            (per_doc, self.doc_lines.get().and_then(|l| l.get(index)))
+        let (Some(cell), Some(lines)) = (per_doc, self.doc_lines.get().and_then(|l| l.get(index)))
         else {
             return self.located().ok()?.get(index)?.root.as_ref();
         };
-        let node = cell.get_or_init(|| self.parse_lines(first, end));
+        let node = cell.get_or_init(|| self.parse_lines(lines.first, lines.end));
         match node {
             Some(node) => Some(node),
             None => self.located().ok()?.get(index)?.root.as_ref(),
@@ -113,12 +112,27 @@ impl Source {
         if let Some(Ok(docs)) = self.located.get() {
             return docs.get(index)?.root.clone();
         }
-        if let Some(&(first, end)) = self.doc_lines.get().and_then(|l| l.get(index))
-            && let Some(root) = self.parse_lines(first, end)
+        if let Some(lines) = self.doc_lines.get().and_then(|l| l.get(index))
+            && let Some(root) = self.parse_lines(lines.first, lines.end)
         {
             return Some(root);
         }
         self.located().ok()?.get(index)?.root.clone()
+    }
+
+    /// Locates a JSON pointer in one document by reading only the lines on its path, when
+    /// the document keeps to the plain shape (`None` otherwise: the caller reads the
+    /// document with positions).
+    fn locate_along(&self, index: usize, pointer: &str) -> Option<yaml::Located> {
+        let lines = self.doc_lines.get()?.get(index)?;
+        if !lines.plain {
+            return None;
+        }
+        fast::locate(
+            line_slice(&self.text, lines.first, lines.end),
+            lines.first,
+            pointer,
+        )
     }
 
     /// Parses lines `[first, end)` with positions as they are in the whole file (with the
@@ -146,6 +160,17 @@ impl Source {
             None => text,
         })
     }
+}
+
+/// The lines of one document of a source.
+#[derive(Debug, Clone, Copy)]
+struct DocLines {
+    /// The first line (its `---` marker or its first content), 1-based.
+    first: u32,
+    /// The line after its last (the next document's first), or `u32::MAX`.
+    end: u32,
+    /// Whether the lines keep to the fast reader's plain shape.
+    plain: bool,
 }
 
 /// Where something is: file, line and column (1-based).
@@ -309,19 +334,28 @@ impl Document {
     }
 
     fn locate_with(&self, pointer: &str, pick: impl Fn(&yaml::Located) -> Pos) -> Location {
-        self.location_in(self.source.located_document(self.index), pointer, pick)
+        self.locate_in(pointer, || self.source.located_document(self.index), pick)
     }
 
-    fn location_in(
+    /// Locates a pointer along its path where the document keeps to the plain shape, else
+    /// in the tree `tree` gives (at the document's start without one).
+    fn locate_in<'t>(
         &self,
-        root: Option<&yaml::Node>,
         pointer: &str,
+        tree: impl FnOnce() -> Option<&'t yaml::Node>,
         pick: impl Fn(&yaml::Located) -> Pos,
     ) -> Location {
-        let pos = match root {
-            Some(root) => pick(&root.locate(pointer)),
-            None => self.pos,
+        let pos = match self.source.locate_along(self.index, pointer) {
+            Some(located) => pick(&located),
+            None => match tree() {
+                Some(root) => pick(&root.locate(pointer)),
+                None => self.pos,
+            },
         };
+        self.location_at(pos)
+    }
+
+    fn location_at(&self, pos: Pos) -> Location {
         Location {
             file: self.source.path.clone(),
             line: pos.line,
@@ -329,44 +363,53 @@ impl Document {
         }
     }
 
-    /// The document's positions, parsed afresh and not kept in its source (see
-    /// [`Source::document_positions`]): for locating many findings of one document and then
-    /// letting the tree go.
+    /// The document's positions for locating many findings of it, kept by the returned
+    /// value rather than by its source (see [`Source::document_positions`]), so that the tree,
+    /// when one is needed, goes with it.
     pub fn positions(&self) -> Positions<'_> {
         Positions {
             doc: self,
-            root: self.source.document_positions(self.index),
+            root: std::cell::OnceCell::new(),
         }
     }
 
     /// The location where the document starts.
     pub fn location(&self) -> Location {
-        Location {
-            file: self.source.path.clone(),
-            line: self.pos.line,
-            col: self.pos.col,
-        }
+        self.location_at(self.pos)
     }
 }
 
 /// A document with its positions, owned: [`Document::locate`] and
-/// [`Document::locate_key`] without keeping the tree in the source.
+/// [`Document::locate_key`] without keeping a tree in the source. Pointers are located along
+/// their path where the document keeps to the plain shape; otherwise the document is read
+/// with positions once, on first use.
 pub struct Positions<'a> {
     doc: &'a Document,
-    root: Option<yaml::Node>,
+    root: std::cell::OnceCell<Option<yaml::Node>>,
 }
 
 impl Positions<'_> {
     /// See [`Document::locate`].
     pub fn locate(&self, pointer: &str) -> Location {
-        self.doc
-            .location_in(self.root.as_ref(), pointer, |l| l.value)
+        self.locate_with(pointer, |l| l.value)
     }
 
     /// See [`Document::locate_key`].
     pub fn locate_key(&self, pointer: &str) -> Location {
-        self.doc
-            .location_in(self.root.as_ref(), pointer, |l| l.key_or_value())
+        self.locate_with(pointer, |l| l.key_or_value())
+    }
+
+    fn locate_with(&self, pointer: &str, pick: impl Fn(&yaml::Located) -> Pos) -> Location {
+        let doc = self.doc;
+        doc.locate_in(
+            pointer,
+            || {
+                self.root
+                    .get_or_init(|| doc.source.document_positions(doc.index))
+                    .as_ref()
+            },
+            pick,
+        )
     }
 }
 
@@ -408,10 +451,14 @@ pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Docu
             });
         }
     };
-    let mut lines: Vec<(u32, u32)> = Vec::with_capacity(docs.len());
+    let mut lines: Vec<DocLines> = Vec::with_capacity(docs.len());
     for (i, d) in docs.iter().enumerate() {
         let end = docs.get(i + 1).map_or(u32::MAX, |next| next.first_line);
-        lines.push((d.first_line, end.max(d.first_line)));
+        lines.push(DocLines {
+            first: d.first_line,
+            end: end.max(d.first_line),
+            plain: d.plain,
+        });
     }
     let _ = source.doc_located.set(
         std::iter::repeat_with(OnceLock::new)

@@ -221,6 +221,9 @@ pub struct ValueDocument {
     pub value: Option<Value>,
     /// Whether a mapping in it has a field set to null.
     pub null_fields: bool,
+    /// Whether the fast reader read it: its lines keep to the plain shape, in which a
+    /// pointer can be located by reading only the lines on its path.
+    pub plain: bool,
 }
 
 /// Whether any mapping in the value has a field set to null.
@@ -277,6 +280,7 @@ pub fn parse_values_full(
                     first_line: doc_pos.line,
                     null_fields: value.as_ref().is_some_and(has_null_field),
                     value,
+                    plain: false,
                 });
                 continue;
             }
@@ -679,42 +683,42 @@ impl Node {
     /// Returns the value's position and, when the last step is a mapping key, the key's
     /// position. A pointer that goes past what exists resolves to the deepest node that does.
     pub fn locate(&self, pointer: &str) -> Located {
+        self.locate_tokens(pointer_tokens(pointer), None)
+    }
+
+    /// [`Node::locate`] for a pointer's tokens, from this node, whose key (when it is a
+    /// mapping entry) is at `key`.
+    pub(crate) fn locate_tokens<T: AsRef<str>>(
+        &self,
+        tokens: impl IntoIterator<Item = T>,
+        mut key: Option<Pos>,
+    ) -> Located {
         let mut node = self;
-        let mut key_pos = None;
         let mut exact = true;
-        for token in pointer_tokens(pointer) {
-            match &node.kind {
-                NodeKind::Map(entries) => match entries.iter().find(|e| e.key == token) {
-                    Some(e) => {
-                        key_pos = Some(e.key_pos);
-                        node = &e.value;
-                    }
-                    None => {
-                        exact = false;
-                        break;
-                    }
-                },
-                NodeKind::Seq(items) => {
-                    match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                        Some(n) => {
-                            key_pos = None;
-                            node = n;
-                        }
-                        None => {
-                            exact = false;
-                            break;
-                        }
-                    }
-                }
-                NodeKind::Scalar(_) => {
-                    exact = false;
-                    break;
-                }
-            }
+        for token in tokens {
+            let token = token.as_ref();
+            let next = match &node.kind {
+                NodeKind::Map(entries) => entries
+                    .iter()
+                    .find(|e| e.key == token)
+                    .map(|e| (Some(e.key_pos), &e.value)),
+                NodeKind::Seq(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|n| (None, n)),
+                NodeKind::Scalar(_) => None,
+            };
+            let Some((step_key, next)) = next else {
+                exact = false;
+                break;
+            };
+            key = step_key;
+            node = next;
         }
         Located {
             value: node.pos,
-            key: key_pos,
+            key,
             exact,
         }
     }
