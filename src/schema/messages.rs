@@ -31,7 +31,7 @@ pub struct Context<'a> {
     /// The validated value.
     pub root: &'a Value,
     /// Property names of the object schema at a keyword location.
-    pub known_properties: &'a dyn Fn(&str) -> Vec<String>,
+    pub known_properties: &'a dyn Fn(&str) -> std::sync::Arc<[String]>,
     /// Whether unknown fields are reported (strict) or dropped.
     pub strict: bool,
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::{Draft, Validator};
 use serde_json::value::RawValue;
@@ -156,6 +156,8 @@ pub struct Registry {
     loaded: OnceLock<Result<Loaded, String>>,
     compose_schema: OnceLock<Result<Arc<Value>, String>>,
     compose: LazyValidator,
+    /// [`Registry::known_properties`] by keyword location.
+    known_properties: Mutex<foldhash::HashMap<String, Arc<[String]>>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -227,6 +229,7 @@ impl Registry {
             loaded: OnceLock::new(),
             compose_schema: OnceLock::new(),
             compose: OnceLock::new(),
+            known_properties: Mutex::default(),
         })
     }
 
@@ -446,8 +449,25 @@ impl Registry {
 
     /// The property names of the object schema that holds a keyword, given the keyword's
     /// absolute location (`<uri>#/definitions/X/additionalProperties`); for "did you mean".
-    pub(crate) fn known_properties(&self, keyword_location: &str) -> Vec<String> {
-        self.schema_properties(keyword_location).unwrap_or_default()
+    /// Read once per location (the same mistake tends to repeat across files).
+    pub(crate) fn known_properties(&self, keyword_location: &str) -> Arc<[String]> {
+        let cached = self
+            .known_properties
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(keyword_location)
+            .cloned();
+        cached.unwrap_or_else(|| {
+            let known: Arc<[String]> = self
+                .schema_properties(keyword_location)
+                .unwrap_or_default()
+                .into();
+            self.known_properties
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(keyword_location.to_string(), Arc::clone(&known));
+            known
+        })
     }
 
     fn schema_properties(&self, keyword_location: &str) -> Option<Vec<String>> {
