@@ -545,10 +545,13 @@ impl Builtin {
             )])
             .and_then(|b| b.prepare())
             .map_err(|e| format!("cannot index the schemas: {e}"))?;
-        compile(
-            &registry,
-            &json!({"$ref": format!("{KUBERNETES_URI}#/definitions/{definition}")}),
-        )
+        // The only pattern of the built-in schemas is the quantity grammar: the `regex`
+        // engine matches it without the backtracking layer that patterns of CRDs and the
+        // Compose spec may need.
+        options(&registry)
+            .with_pattern_options(jsonschema::PatternOptions::regex())
+            .build(&json!({"$ref": format!("{KUBERNETES_URI}#/definitions/{definition}")}))
+            .map_err(|e| format!("schema does not compile: {e}"))
     }
 
     /// The definition a pointer into the definitions file goes through
@@ -627,12 +630,16 @@ fn definition_refs(schema: &Value, prefix: &str, out: &mut Vec<String>) {
 }
 
 fn compile(registry: &jsonschema::Registry<'static>, schema: &Value) -> Result<Validator, String> {
+    options(registry)
+        .build(schema)
+        .map_err(|e| format!("schema does not compile: {e}"))
+}
+
+fn options<'r>(registry: &'r jsonschema::Registry<'static>) -> jsonschema::ValidationOptions<'r> {
     jsonschema::options()
         .with_draft(Draft::Draft7)
         .should_validate_formats(false)
         .with_registry(registry)
-        .build(schema)
-        .map_err(|e| format!("schema does not compile: {e}"))
 }
 
 fn parse_embedded(text: &str) -> Result<Value, String> {
