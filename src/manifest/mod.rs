@@ -1,9 +1,10 @@
 //! Manifests in, documents with positions out.
 //!
 //! A [`Source`] is one file (or stdin) and its text. [`load`] splits it into [`Document`]s,
-//! each with its parsed value. Positions are looked up lazily: [`Document::locate`] parses the
-//! file once more with positions only when something needs to point at a line, so the common
-//! path (everything valid) never pays for them.
+//! each with its parsed value. Positions are looked up lazily, only when something needs to
+//! point at a line, so the common path (everything valid) never pays for them:
+//! [`Document::locate`] reads the lines on the pointer's path in documents of the plain shape
+//! most manifests have, and re-reads any other document with positions.
 
 mod fast;
 pub mod yaml;
