@@ -33,6 +33,8 @@ fi
 export RAYON_NUM_THREADS=1
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# One figure of cachegrind's summary ("I refs:", "I1 misses:", ...), without separators.
+count() { grep -E "== $1" "$out" | head -1 | sed -E 's/.*: +([0-9,]+).*/\1/' | tr -d ,; }
 printf '%10s %16s %12s %12s %8s\n' "" instructions "I1 misses" "D1 misses" ratio
 reference=""
 for entry in "${commands[@]}"; do
@@ -40,7 +42,6 @@ for entry in "${commands[@]}"; do
   # shellcheck disable=SC2086 # the command is split into words on purpose
   valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
     ${entry#*=} 2>"$out" >/dev/null || true
-  count() { grep -E "== $1" "$out" | head -1 | sed -E 's/.*: +([0-9,]+).*/\1/' | tr -d ,; }
   ir=$(count "I +refs:")
   i1=$(count "I1 +misses:")
   d1=$(count "D1 +misses:")

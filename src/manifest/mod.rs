@@ -286,8 +286,8 @@ pub struct Document {
     pub pos: Pos,
     /// The parsed value.
     pub value: Value,
-    /// Whether a mapping in the value may have a field set to null: `false` only when none
-    /// has (read with the value, so that validation need not search for them).
+    /// Whether a mapping in the value has a field set to null (read with the value, so that
+    /// validation need not search for them).
     pub null_fields: bool,
 }
 
@@ -314,12 +314,7 @@ impl Document {
 
     /// `Kind/name` (or `Kind/namespace/name`) for messages.
     pub fn display_name(&self) -> String {
-        let kind = self.kind().unwrap_or("<no kind>");
-        let name = self.name().unwrap_or("<no name>");
-        match self.namespace() {
-            Some(ns) => format!("{kind}/{ns}/{name}"),
-            None => format!("{kind}/{name}"),
-        }
+        object_display_name(self.kind(), self.namespace(), self.name())
     }
 
     /// The location of the value at a JSON pointer (`/spec/replicas`), or of the deepest
@@ -411,6 +406,21 @@ impl Positions<'_> {
             },
             pick,
         )
+    }
+}
+
+/// `Kind/name` or `Kind/namespace/name` of an object for messages, with `<no kind>` and
+/// `<no name>` for what it lacks.
+pub fn object_display_name(
+    kind: Option<&str>,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> String {
+    let kind = kind.unwrap_or("<no kind>");
+    let name = name.unwrap_or("<no name>");
+    match namespace {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
     }
 }
 

@@ -451,23 +451,19 @@ impl Registry {
     /// absolute location (`<uri>#/definitions/X/additionalProperties`); for "did you mean".
     /// Read once per location (the same mistake tends to repeat across files).
     pub(crate) fn known_properties(&self, keyword_location: &str) -> Arc<[String]> {
-        let cached = self
+        let mut cache = self
             .known_properties
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(keyword_location)
-            .cloned();
-        cached.unwrap_or_else(|| {
-            let known: Arc<[String]> = self
-                .schema_properties(keyword_location)
-                .unwrap_or_default()
-                .into();
-            self.known_properties
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(keyword_location.to_string(), Arc::clone(&known));
-            known
-        })
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(known) = cache.get(keyword_location) {
+            return Arc::clone(known);
+        }
+        let known: Arc<[String]> = self
+            .schema_properties(keyword_location)
+            .unwrap_or_default()
+            .into();
+        cache.insert(keyword_location.to_string(), Arc::clone(&known));
+        known
     }
 
     fn schema_properties(&self, keyword_location: &str) -> Option<Vec<String>> {

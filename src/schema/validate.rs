@@ -418,11 +418,11 @@ impl Registry {
         };
         // Kubernetes reads `field: null` in a mapping as the field being absent (Helm and
         // kubectl write such fields); Compose and Helm values give null its own meaning.
+        // The document's flag is exact for the document itself; a `List` item is searched.
         let stripped;
-        let value = if target == Target::Kubernetes
-            && doc.null_fields
-            && manifest::yaml::has_null_field(value)
-        {
+        let has_null_fields = doc.null_fields
+            && (std::ptr::eq(value, &doc.value) || manifest::yaml::has_null_field(value));
+        let value = if target == Target::Kubernetes && has_null_fields {
             stripped = without_null_fields(value);
             &stripped
         } else {
@@ -515,13 +515,8 @@ fn object_name(head: &Head, target: Option<Target>) -> String {
         Some(Target::HelmValues) => return "helm-values".into(),
         _ => {}
     }
-    let kind = head.kind().unwrap_or("<no kind>");
     let (name, namespace) = head.name_and_namespace();
-    let name = name.unwrap_or("<no name>");
-    match namespace {
-        Some(ns) => format!("{kind}/{ns}/{name}"),
-        None => format!("{kind}/{name}"),
-    }
+    manifest::object_display_name(head.kind(), namespace, name)
 }
 
 /// How to fix a file that cannot be read or parsed.
