@@ -1,8 +1,6 @@
-//! `shipshape lint` on the seed manifests (`../shared/seed-manifests`, beside the repository):
-//! the findings the seeds are known for, at their lines, and none where a seed is right.
-//!
-//! The folder is found at `<repo>/../shared/seed-manifests`, or under the folder named by
-//! `SHIPSHAPE_SHARED_DIR` when that is set. A missing folder fails the tests.
+//! `shipshape lint` on the seed manifests (`tests/fixtures/seed-manifests`, the YAML blocks of
+//! the five seed documents): the findings the seeds are known for, at their lines, and none
+//! where a seed is right.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -10,13 +8,10 @@ use std::process::Command;
 use serde_json::Value;
 
 fn seeds() -> PathBuf {
-    let shared = std::env::var_os("SHIPSHAPE_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let dir = shared.join("seed-manifests");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-manifests");
     assert!(
         dir.join("janua-api/03-deployment.yaml").is_file(),
-        "the seed manifests are missing at {}: clone the shared folder beside the repository or set SHIPSHAPE_SHARED_DIR",
+        "the seed manifests are missing at {}",
         dir.display()
     );
     dir

@@ -1342,7 +1342,6 @@ mod tests {
         for dir in ["golden", "environments", "tests/fixtures", "templates"] {
             manifests(&root.join(dir), &mut files);
         }
-        manifests(&root.join("../shared/seed-manifests"), &mut files);
         manifests(&root.join("target/bench-corpus-2000"), &mut files);
         let (mut read, mut golden, mut golden_read) = (0, 0, 0);
         let corpus = root.join("target");
