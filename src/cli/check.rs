@@ -281,6 +281,10 @@ fn check_environment(
     let mut findings = policy::lint(&lint_docs, &cx);
     for f in &mut findings {
         if let Some(key) = f.spec_hint.take() {
+            let key = match component_of(&env, f.object.as_deref()) {
+                Some(component) => format!("components.{component}.{key}"),
+                None => key,
+            };
             f.spec_hint = Some(spec_hint(&ws.root, &env, &key));
         }
     }
@@ -296,6 +300,20 @@ fn resource_name(doc: &manifest::Document, target: Target) -> String {
         Target::Helm => "HelmValues".into(),
         Target::Compose => "Compose".into(),
     }
+}
+
+/// The component a finding's object was rendered from: a Kubernetes object
+/// (`Kind/namespace/name`) or a Compose service (`services.name`) named after one.
+fn component_of<'a>(env: &'a Environment, object: Option<&str>) -> Option<&'a str> {
+    let object = object?;
+    let name = match object.strip_prefix("services.") {
+        Some(service) => service,
+        None => object.rsplit('/').next()?,
+    };
+    env.spec
+        .components
+        .get_key_value(name)
+        .map(|(key, _)| key.as_str())
 }
 
 /// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".

@@ -285,6 +285,10 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         "serviceMonitor": service_monitor,
         "canary": canary,
         "compose": compose(spec),
+        "components": super::components::kubernetes(spec, &super::components::AppIdentity {
+            env: &environment.id.env,
+            part_of: &part_of,
+        }),
     })
 }
 
@@ -299,7 +303,7 @@ fn number(x: f64) -> Value {
 
 /// The `app.kubernetes.io/version` value: the tag, or the digest's first 12 hex digits,
 /// made a valid label value.
-fn version_label(tag: Option<&str>, digest: Option<&str>) -> String {
+pub(super) fn version_label(tag: Option<&str>, digest: Option<&str>) -> String {
     let raw = match (tag, digest) {
         (Some(t), _) => t.to_string(),
         (None, Some(d)) => d.trim_start_matches("sha256:").chars().take(12).collect(),
@@ -338,11 +342,11 @@ fn with_colour(selector: &Value, colour: Option<Colour>) -> Value {
     s
 }
 
-fn quantity(q: &Option<Quantity>) -> Value {
+pub(super) fn quantity(q: &Option<Quantity>) -> Value {
     q.as_ref().map_or(Value::Null, |q| json!(q.0))
 }
 
-fn resource_list(list: &Option<ResourceList>) -> Option<Value> {
+pub(super) fn resource_list(list: &Option<ResourceList>) -> Option<Value> {
     let list = list.as_ref()?;
     let mut m = Map::new();
     if list.cpu.is_some() {
@@ -354,17 +358,34 @@ fn resource_list(list: &Option<ResourceList>) -> Option<Value> {
     (!m.is_empty()).then_some(Value::Object(m))
 }
 
-fn probe(p: &Option<Probe>) -> Value {
+pub(super) fn probe(p: &Option<Probe>) -> Value {
     let Some(p) = p else { return Value::Null };
     let mut m = Map::new();
     if let Some(h) = &p.http {
-        m.insert("httpGet".into(), json!({"path": h.path, "port": h.port}));
+        let mut get = Map::new();
+        get.insert("path".into(), json!(h.path));
+        get.insert("port".into(), json!(h.port));
+        if let Some(scheme) = h.scheme {
+            get.insert("scheme".into(), json!(scheme));
+        }
+        if !h.headers.is_empty() {
+            let headers: Vec<Value> = h
+                .headers
+                .iter()
+                .map(|(name, value)| json!({"name": name, "value": value}))
+                .collect();
+            get.insert("httpHeaders".into(), Value::Array(headers));
+        }
+        m.insert("httpGet".into(), Value::Object(get));
     } else if let Some(t) = &p.tcp {
         m.insert("tcpSocket".into(), json!({"port": t}));
     } else if let Some(cmd) = &p.exec {
         m.insert("exec".into(), json!({"command": cmd}));
     } else if let Some(port) = p.grpc {
-        m.insert("grpc".into(), json!({"port": port}));
+        match &p.grpc_service {
+            Some(service) => m.insert("grpc".into(), json!({"port": port, "service": service})),
+            None => m.insert("grpc".into(), json!({"port": port})),
+        };
     }
     for (key, v) in [
         ("initialDelaySeconds", p.initial_delay_seconds),
@@ -521,15 +542,15 @@ fn strategy(spec: &Spec) -> Value {
     }
     let mut rolling = Map::new();
     if let Some(v) = &r.max_surge {
-        rolling.insert("maxSurge".into(), int_or_string(v));
+        rolling.insert("maxSurge".into(), int_or_string(&v.0));
     }
     if let Some(v) = &r.max_unavailable {
-        rolling.insert("maxUnavailable".into(), int_or_string(v));
+        rolling.insert("maxUnavailable".into(), int_or_string(&v.0));
     }
     json!({"type": "RollingUpdate", "rollingUpdate": rolling})
 }
 
-fn int_or_string(v: &IntOrString) -> Value {
+pub(super) fn int_or_string(v: &IntOrString) -> Value {
     match v {
         IntOrString::Int(n) => json!(n),
         IntOrString::String(s) => json!(s),
@@ -741,7 +762,28 @@ fn compose(spec: &Spec) -> Value {
             }),
         );
     }
+    let components = super::components::compose(spec);
+    for c in &components {
+        for v in c["namedVolumes"].as_array().into_iter().flatten() {
+            if let Some(v) = v.as_str() {
+                if !named_volumes.iter().any(|n| n == v) {
+                    named_volumes.push(v.to_string());
+                }
+            }
+        }
+    }
     named_volumes.sort();
+    let depends_on: Vec<Value> = c
+        .depends_on
+        .iter()
+        .map(|d| {
+            let healthy = spec
+                .components
+                .get(d)
+                .is_some_and(super::components::has_compose_healthcheck);
+            json!({"name": d, "condition": if healthy { "service_healthy" } else { "service_started" }})
+        })
+        .collect();
     let healthcheck = match &c.healthcheck {
         Some(h) => Some(compose_healthcheck(h)),
         None => spec
@@ -778,11 +820,13 @@ fn compose(spec: &Spec) -> Value {
         "healthcheck": healthcheck,
         "stopGracePeriod": spec.termination_grace_period_seconds.map(|s| format!("{s}s")),
         "dependencies": dependencies,
+        "dependsOn": depends_on,
+        "components": components,
     })
 }
 
 /// A Compose `healthcheck:` (exec form).
-fn compose_healthcheck(h: &Healthcheck) -> Value {
+pub(super) fn compose_healthcheck(h: &Healthcheck) -> Value {
     let mut m = Map::new();
     let mut test = vec![json!("CMD")];
     test.extend(h.test.iter().map(|t| json!(t)));
@@ -797,7 +841,7 @@ fn compose_healthcheck(h: &Healthcheck) -> Value {
 }
 
 /// CPU and memory in Compose's units: CPUs as a decimal string, memory in k/m/g bytes.
-fn compose_resources(list: &Option<ResourceList>) -> Option<Value> {
+pub(super) fn compose_resources(list: &Option<ResourceList>) -> Option<Value> {
     let list = list.as_ref()?;
     let mut m = Map::new();
     if let Some(cpu) = &list.cpu {

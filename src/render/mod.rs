@@ -15,6 +15,7 @@
 //! with `_` are only for `{% include %}` and `{% import %}`. Only files ending in `.j2` are
 //! templates; anything else in those folders (a README, say) is ignored.
 
+pub mod components;
 pub mod context;
 pub mod emit;
 pub mod filters;

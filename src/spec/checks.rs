@@ -45,6 +45,30 @@ pub fn check_values(value: &Value, report: &mut Report<'_>) {
             }
         }
     }
+    if let Some(components) = value.get("components").and_then(Value::as_object) {
+        for (name, c) in components {
+            let base = format!("/components/{}", crate::manifest::yaml::escape_token(name));
+            if let Some(env) = c.get("env") {
+                maps.push((format!("{base}/env"), env));
+            }
+            for group in ["sidecars", "initContainers"] {
+                for (cname, container) in c
+                    .get(group)
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(env) = container.get("env") {
+                        let p = format!(
+                            "{base}/{group}/{}/env",
+                            crate::manifest::yaml::escape_token(cname)
+                        );
+                        maps.push((p, env));
+                    }
+                }
+            }
+        }
+    }
     for (pointer, map) in maps {
         let Some(map) = map.as_object() else { continue };
         for (key, v) in map {
@@ -85,6 +109,24 @@ pub fn check_spec(spec: &Spec, report: &mut Report<'_>) {
         );
     }
     let port_names: Vec<&str> = spec.ports.iter().map(|p| p.name.as_str()).collect();
+    let replicated = spec.replicas > 1 || spec.autoscaling.is_some();
+    if replicated && spec.targets.contains(&super::model::Target::Compose) {
+        for (i, p) in spec.ports.iter().enumerate() {
+            if let Some(host) = p.host_port {
+                report(
+                    &format!("/ports/{i}/hostPort"),
+                    format!(
+                        "the app runs {} replicas on Compose, and only one container can publish host port {host}",
+                        spec.replicas
+                    ),
+                    Some(
+                        "remove `hostPort` here (in this environment, `ports` is replaced as a whole) and publish the port from a proxy component in front, or run one replica"
+                            .into(),
+                    ),
+                );
+            }
+        }
+    }
     for (i, p) in spec.ports.iter().enumerate() {
         if spec.ports[..i].iter().any(|q| q.name == p.name) {
             report(

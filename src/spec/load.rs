@@ -239,13 +239,16 @@ pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environm
     if diagnostics.is_empty() {
         match serde_json::from_value::<Spec>(layered.value.clone()) {
             Ok(spec) => {
-                super::checks::check_spec(&spec, &mut |pointer, message, help| {
+                let mut report = |pointer: &str, message, help| {
                     diagnostics.push(SpecDiagnostic {
                         location: locate_value(pointer),
                         message,
                         help,
                     })
-                });
+                };
+                super::checks::check_spec(&spec, &mut report);
+                let app_name = spec.name.as_deref().unwrap_or(&id.app);
+                super::component_checks::check_components(&spec, app_name, &mut report);
                 if diagnostics.is_empty() {
                     return Ok(Environment {
                         id: id.clone(),

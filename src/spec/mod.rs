@@ -2,11 +2,14 @@
 //! provenance, and errors that point at file:line:col.
 
 pub mod checks;
+pub mod component_checks;
 pub mod layer;
 pub mod load;
 pub mod model;
+pub mod pod;
 pub mod suggest;
 pub mod types;
+pub mod workload;
 
 pub use load::{EnvId, Environment, SpecDiagnostic, SpecError, load_environment};
 pub use model::{Spec, Target};

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::types::{Duration, IntOrString, Quantity};
+use super::types::{CountOrPercent, Duration, IntOrString, Quantity};
 pub use crate::policy::exemption::Allow;
 
 /// One environment of one app: everything its manifests are rendered from.
@@ -163,6 +163,13 @@ pub struct Spec {
     /// Settings only the Compose target uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compose: Option<Compose>,
+
+    /// The app's further workloads, keyed by name (lowercase letters, digits and `-`): a
+    /// database, a cache, a worker, a node agent, a CronJob. Each is rendered for the
+    /// Kubernetes and Compose targets; its objects and its Compose service are named after
+    /// its key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub components: BTreeMap<String, super::workload::Component>,
 
     /// Accepted policy findings for this environment, each with a reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -453,6 +460,10 @@ pub struct Probe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub grpc: Option<u16>,
+    /// The service name a `grpc` probe asks about (the gRPC health protocol's `service`);
+    /// the server's overall health when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc_service: Option<String>,
     /// Seconds before the first probe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
@@ -484,6 +495,21 @@ pub struct HttpProbe {
     pub path: String,
     /// Port name (from `ports`) or number.
     pub port: IntOrString,
+    /// Request headers, e.g. `Host: api.example.com`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// `HTTP` (default) or `HTTPS` (the certificate is not verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<HttpScheme>,
+}
+
+/// The scheme of an HTTP probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum HttpScheme {
+    /// Plain HTTP.
+    HTTP,
+    /// HTTPS, without certificate verification.
+    HTTPS,
 }
 
 /// Security settings (pod and container).
@@ -662,10 +688,10 @@ pub enum ScalingPolicyType {
 pub struct DisruptionBudget {
     /// Pods (count or percent) that must stay up during voluntary disruptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_available: Option<IntOrString>,
+    pub min_available: Option<CountOrPercent>,
     /// Pods (count or percent) that may be down during voluntary disruptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<IntOrString>,
+    pub max_unavailable: Option<CountOrPercent>,
 }
 
 /// HTTP ingress.
@@ -828,11 +854,11 @@ pub struct PrometheusScrape {
 pub struct Rollout {
     /// Pods above the desired count during a rolling update (count or percent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_surge: Option<IntOrString>,
+    pub max_surge: Option<CountOrPercent>,
     /// Pods below the desired count during a rolling update (count or percent); 0 keeps full
     /// capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<IntOrString>,
+    pub max_unavailable: Option<CountOrPercent>,
     /// Blue/green: two Deployments (one per colour); the Service selects the active one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blue_green: Option<BlueGreen>,
@@ -1059,9 +1085,15 @@ pub struct Compose {
     /// How `docker stack`/Swarm replaces containers on update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_order: Option<UpdateOrder>,
-    /// Services the app depends on (postgres, redis, prometheus, ...).
+    /// Services the app depends on (postgres, redis, prometheus, ...). A component under
+    /// `components` is the fuller form: it is hardened like the app and renders for
+    /// Kubernetes too.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dependencies: BTreeMap<String, Dependency>,
+    /// Components (by key) the app's service starts after; it waits until each is healthy
+    /// when that one has a health check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
     /// Health check of the app service. Compose has no HTTP probe, so give a command the
     /// image can run (e.g. `[curl, -fsS, http://localhost:8080/health]`); when unset, an
     /// `exec` liveness probe is used.

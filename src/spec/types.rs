@@ -6,10 +6,11 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// The Kubernetes quantity grammar: a decimal number with an optional suffix
+/// The Kubernetes quantity grammar, without a sign (a spec's quantities are amounts): a
+/// decimal number with an optional suffix
 /// (`m`, `k`, `M`, `G`, `T`, `P`, `E`, `Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`) or exponent.
 pub const QUANTITY_PATTERN: &str =
-    r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$";
+    r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$";
 
 /// A Kubernetes resource quantity such as `500m`, `2Gi` or `1.5`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,7 +20,8 @@ pub struct Quantity(pub String);
 impl Quantity {
     /// Whether a text follows the quantity grammar.
     pub fn is_valid(text: &str) -> bool {
-        let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+        // Every quantity a spec holds (CPU, memory, sizes) is an amount: never negative.
+        let body = text.strip_prefix('+').unwrap_or(text);
         let digits_end = body
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(body.len());
@@ -78,7 +80,7 @@ impl JsonSchema for Quantity {
             "description": "A Kubernetes quantity: a number with an optional suffix, such as 500m, 2Gi or 1.5.",
             "anyOf": [
                 {"type": "string", "pattern": QUANTITY_PATTERN},
-                {"type": "number"}
+                {"type": "number", "minimum": 0}
             ]
         })
     }
@@ -184,6 +186,49 @@ impl JsonSchema for IntOrString {
     }
 }
 
+/// A count or a percentage of pods (`2`, `"25%"`), as a disruption budget or a rolling
+/// update takes them. Anything else (`2x`, `-1`, `"120 %"`) is refused where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct CountOrPercent(pub IntOrString);
+
+/// The grammar of the percentage form.
+pub const PERCENT_PATTERN: &str = r"^[0-9]{1,3}%$";
+
+impl<'de> Deserialize<'de> for CountOrPercent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match IntOrString::deserialize(d)? {
+            IntOrString::Int(n) if n >= 0 => Ok(CountOrPercent(IntOrString::Int(n))),
+            IntOrString::String(s)
+                if s.strip_suffix('%').is_some_and(|n| {
+                    !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+                }) =>
+            {
+                Ok(CountOrPercent(IntOrString::String(s)))
+            }
+            other => Err(serde::de::Error::custom(format!(
+                "`{other}` is neither a count nor a percentage: write a whole number such as 2, or a percentage such as \"25%\""
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for CountOrPercent {
+    fn schema_name() -> Cow<'static, str> {
+        "CountOrPercent".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A count of pods (a whole number) or a percentage such as \"25%\".",
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": PERCENT_PATTERN}
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,7 +238,9 @@ mod tests {
         for ok in ["500m", "1", "2Gi", "128974848", "1.5", "1e3", "0.5", ".5"] {
             assert!(Quantity::is_valid(ok), "{ok}");
         }
-        for bad in ["", "2 GB", "1GB", "Gi", "1.2.3", "true", "1e"] {
+        for bad in [
+            "", "2 GB", "1GB", "Gi", "1.2.3", "true", "1e", "-1", "-500m",
+        ] {
             assert!(!Quantity::is_valid(bad), "{bad}");
         }
     }
