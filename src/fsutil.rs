@@ -160,7 +160,10 @@ impl AtomicFile {
                 "the path names no file",
             ));
         }
-        let (tmp, file) = create_temp(&parent_dir(path))?;
+        let dir = parent_dir(path);
+        // What a killed run left here goes now; a failure to tidy up is not this write's.
+        let _ = remove_stale_temps(&dir);
+        let (tmp, file) = create_temp(&dir)?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: Some(tmp),

@@ -193,7 +193,12 @@ fn unknown_environments_suggest_the_right_one_in_every_command() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_stdout_is_an_error_not_a_panic() {
-    for args in [&["rules"][..], &["explain", "SS101"]] {
+    for args in [
+        &["rules"][..],
+        &["explain", "SS101"],
+        &["--help"],
+        &["check", "--help"],
+    ] {
         let full = std::fs::OpenOptions::new()
             .write(true)
             .open("/dev/full")
