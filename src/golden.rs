@@ -1,6 +1,7 @@
 //! Golden output: the committed, reviewed render of every environment under
 //! `golden/<app>/<env>/<file>`. Comparing a fresh render with it gives drift; accepting writes
-//! the fresh render over it, atomically.
+//! the fresh render over it, atomically. A golden file that no environment renders any more
+//! (its environment or app was deleted) is an orphan: drift, until accepting removes it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -33,6 +34,13 @@ pub enum Drift {
         /// The committed text.
         golden: String,
     },
+    /// A golden file of an environment (or app) that no longer exists.
+    Orphan {
+        /// Path relative to `golden/`.
+        path: String,
+        /// The committed text.
+        golden: String,
+    },
 }
 
 impl Drift {
@@ -41,7 +49,8 @@ impl Drift {
         match self {
             Drift::Missing { path, .. }
             | Drift::Changed { path, .. }
-            | Drift::Stale { path, .. } => path,
+            | Drift::Stale { path, .. }
+            | Drift::Orphan { path, .. } => path,
         }
     }
 }
@@ -114,4 +123,55 @@ pub fn compare<R: RenderedText>(
     Ok(drift)
 }
 
-pub use crate::fsutil::write_atomic_creating_dirs as write_atomic;
+/// The golden files (`golden/<app>/<env>/<file>`) of environments that are not in `known`,
+/// limited to `apps` when it is given, in path order.
+pub fn orphans(
+    golden_dir: &Path,
+    known: &[EnvId],
+    apps: Option<&BTreeSet<String>>,
+) -> std::io::Result<Vec<Drift>> {
+    let mut out = Vec::new();
+    for app in visible_dirs(golden_dir)? {
+        if apps.is_some_and(|apps| !apps.contains(&app)) {
+            continue;
+        }
+        for env in visible_dirs(&golden_dir.join(&app))? {
+            let id = EnvId {
+                app: app.clone(),
+                env,
+            };
+            if known.contains(&id) {
+                continue;
+            }
+            for path in golden_files(golden_dir, &id) {
+                let golden = std::fs::read_to_string(golden_dir.join(&path))
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("golden/{path}: {e}")))?;
+                out.push(Drift::Orphan { path, golden });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The names of the folders in `dir` that do not start with `.`, sorted; none when `dir`
+/// does not exist.
+fn visible_dirs(dir: &Path) -> std::io::Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') && entry.path().is_dir() {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The lock file that makes `golden accept` runs on one workspace take turns.
+pub const LOCK_FILE: &str = ".shipshape-golden.lock";

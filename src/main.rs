@@ -11,8 +11,20 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = shipshape::cli::Cli::parse();
-    match shipshape::cli::run(cli) {
+    let result = match shipshape::cli::Cli::try_parse() {
+        Ok(cli) => shipshape::cli::run(cli),
+        // `--help` and `--version` go to stdout, whose failure (a full disk) is an error.
+        Err(e) if !e.use_stderr() => {
+            let text = if shipshape::report::stdout_wants_color() {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            shipshape::fsutil::write_stdout(text.as_bytes()).map(|_| ExitCode::SUCCESS)
+        }
+        Err(e) => e.exit(),
+    };
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");

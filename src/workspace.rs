@@ -1,7 +1,13 @@
 //! The workspace: a folder with `environments/`, optional `templates/`, `golden/`,
 //! `schemas/` and `shipshape.yaml`. Finds apps and environments and parses selections such
 //! as `materi-api` or `materi-api/production`.
+//!
+//! The workspace is a boundary: a symbolic link under `environments/`, `templates/` or
+//! `golden/` (or one of those folders itself) that leads outside the workspace is refused
+//! when the workspace is opened, naming the link and where it points, so nothing is read
+//! from or written to a place the workspace does not hold.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::spec::EnvId;
@@ -29,6 +35,19 @@ pub enum WorkspaceError {
         /// Why.
         source: std::io::Error,
     },
+    /// A symbolic link leads outside the workspace.
+    #[error("{link}: {problem}")]
+    LinkOutside {
+        /// The link, as shown.
+        link: String,
+        /// Where it points and what to do.
+        problem: String,
+    },
+    /// The workspace has no environment at all.
+    #[error(
+        "{0}: no environments: add `environments/<app>/<env>.yaml` (with `environments/<app>/app.yaml` for what the environments share)"
+    )]
+    Empty(String),
     /// A selection names no app or environment.
     #[error("`{selection}` matches no environment{hint}")]
     NoMatch {
@@ -46,7 +65,61 @@ impl Workspace {
         if !root.join("environments").is_dir() {
             return Err(WorkspaceError::NoEnvironments(root.display().to_string()));
         }
-        Ok(Workspace { root })
+        let workspace = Workspace { root };
+        workspace.check_links()?;
+        Ok(workspace)
+    }
+
+    /// Refuses symbolic links under the workspace's folders that lead outside it.
+    fn check_links(&self) -> Result<(), WorkspaceError> {
+        let real_root = self
+            .root
+            .canonicalize()
+            .map_err(|source| WorkspaceError::Io {
+                path: self.root.display().to_string(),
+                source,
+            })?;
+        let mut pending: Vec<PathBuf> = ["environments", "templates", "golden"]
+            .iter()
+            .map(|d| self.root.join(d))
+            .collect();
+        while let Some(path) = pending.pop() {
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                crate::fsutil::link_inside(&path, &real_root).map_err(|problem| {
+                    WorkspaceError::LinkOutside {
+                        link: path.display().to_string(),
+                        problem,
+                    }
+                })?;
+            } else if meta.is_dir() {
+                let entries = std::fs::read_dir(&path).map_err(|source| WorkspaceError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                pending.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+            }
+        }
+        Ok(())
+    }
+
+    /// The apps that selections name as a whole (`app`, not `app/env`): the scope in which
+    /// golden files of deleted environments are looked for. `None` (everything) when there
+    /// are no selections.
+    pub fn selected_apps(&self, selections: &[String]) -> Option<BTreeSet<String>> {
+        if selections.is_empty() {
+            return None;
+        }
+        Some(
+            selections
+                .iter()
+                .map(|s| s.trim_end_matches('/'))
+                .filter(|s| !s.contains('/'))
+                .map(String::from)
+                .collect(),
+        )
     }
 
     /// `environments/`.
@@ -97,6 +170,11 @@ impl Workspace {
     /// The environments matching selections (`app` or `app/env`); all when there are none.
     pub fn select(&self, selections: &[String]) -> Result<Vec<EnvId>, WorkspaceError> {
         let all = self.environments()?;
+        if all.is_empty() {
+            return Err(WorkspaceError::Empty(
+                self.environments_dir().display().to_string(),
+            ));
+        }
         if selections.is_empty() {
             return Ok(all);
         }

@@ -316,7 +316,7 @@ fn unknown_environments_are_errors() {
     let run = shipshape(repo(), &["diff", "--env", "qa", "--against", "production"]);
     assert_eq!(
         run.stderr,
-        "error: no app has both `production` and `qa` environments\n"
+        "error: no app has an environment `qa`; environments: development, production, staging\n"
     );
     assert_eq!(run.code, 2);
 

@@ -432,17 +432,18 @@ fn rules_lists_every_rule() {
 }
 
 #[test]
-fn an_empty_folder_is_warned_about() {
+fn an_empty_folder_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_str().unwrap();
     let run = shipshape(&["lint", path]);
-    assert_eq!(
-        run.stdout,
-        "0 findings: 0 errors, 0 warnings, 0 infos (0 exempted)\n"
-    );
+    assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        format!("warning: {path}: no .yaml, .yml or .json files in this folder\n")
+        format!(
+            "warning: {path}: no .yaml, .yml or .json files in this folder\n\
+             error: no documents in {path}: the input is empty (did the command feeding it \
+             fail?); give files, or folders holding .yaml, .yml or .json files\n"
+        )
     );
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 2);
 }

@@ -310,7 +310,7 @@ broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
 1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
-        1,
+        2,
     );
 }
 
@@ -328,7 +328,7 @@ not-utf8.yaml:4:12: file: error: file is not valid UTF-8
 1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
-        1,
+        2,
     );
 }
 
@@ -374,7 +374,7 @@ folder/nested/broken.yaml:6:1: file: error: while parsing a flow sequence, expec
 4 resources: 2 valid, 1 invalid, 1 error, 0 skipped
 2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
-        1,
+        2,
     );
 }
 
@@ -624,7 +624,7 @@ wrong-type.yaml:1:1: Deployment/web: invalid
 5 resources: 3 valid, 1 invalid, 1 error, 0 skipped
 3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 "#,
-        1,
+        2,
     );
 }
 
@@ -881,7 +881,8 @@ fn streamed_and_collected_output_agree() {
             collected_args.extend(["--format", &json_arg]);
             let (collected, _, collected_code) = run(&collected_args, None);
             assert_eq!(streamed, collected, "{format} {verbose:?}");
-            assert_eq!((streamed_code, collected_code), (1, 1));
+            // The fixtures hold broken.yaml: an input error.
+            assert_eq!((streamed_code, collected_code), (2, 2));
             assert!(json.is_file());
 
             let file = dir.path().join(format!("report.{format}"));
@@ -889,7 +890,7 @@ fn streamed_and_collected_output_agree() {
             let mut file_args = vec!["validate", "--strict", ".", "--format", &file_arg];
             file_args.extend(verbose);
             let (stdout, _, code) = run(&file_args, None);
-            assert_eq!((stdout.as_str(), code), ("", 1));
+            assert_eq!((stdout.as_str(), code), ("", 2));
             assert_eq!(std::fs::read_to_string(&file).unwrap(), streamed);
         }
     }
@@ -912,27 +913,32 @@ fn files_are_reported_in_order() {
         None,
     );
     assert_eq!(shuffled, sorted);
-    assert_eq!((code, shuffled_code), (1, 1));
+    assert_eq!(
+        (code, shuffled_code),
+        (2, 2),
+        "a file that is not YAML is an input error"
+    );
     assert!(
         sorted.starts_with("broken.yaml:6:1: error[yaml/yaml]"),
         "{sorted}"
     );
 }
 
-/// A folder without manifests validates nothing: a warning says so, and the run passes.
+/// A folder without manifests gives no input at all: an input error, not a green run.
 #[test]
-fn an_empty_folder_is_warned_about() {
+fn an_empty_folder_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a manifest").unwrap();
     let path = dir.path().to_str().unwrap();
     let (stdout, stderr, code) = run(&["validate", path], None);
-    assert_eq!(
-        stdout,
-        "0 resources: 0 valid, 0 invalid, 0 errors, 0 skipped\n"
-    );
+    assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        format!("warning: {path}: no .yaml, .yml or .json files in this folder\n")
+        format!(
+            "warning: {path}: no .yaml, .yml or .json files in this folder\n\
+             error: no manifest files in {path}: give files, or folders holding .yaml, .yml or \
+             .json files\n"
+        )
     );
-    assert_eq!(code, 0);
+    assert_eq!(code, 2);
 }

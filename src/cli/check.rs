@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::config::Config;
 use crate::diff;
+use crate::fsutil::write_stdout;
 use crate::golden::{self, Drift};
 use crate::manifest::{self, Location, Source};
 use crate::policy;
@@ -107,6 +108,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     );
     drop(progress);
+    // Golden files of environments (or apps) that were deleted: drift nobody renders.
+    let orphans = golden::orphans(
+        &ws.golden_dir(),
+        &ws.environments()?,
+        ws.selected_apps(&args.select_envs).as_ref(),
+    )?;
 
     let text_to_stdout = args
         .output
@@ -119,7 +126,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let (mut errors, mut files, mut drifted) = (0usize, 0usize, 0usize);
-    let mut fails = false;
+    let mut fails = !orphans.is_empty();
+    let mut shown = String::new();
     for outcome in outcomes {
         files += outcome.files;
         if let Some(e) = &outcome.error {
@@ -130,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for d in &outcome.drift {
             drifted += 1;
             if text_to_stdout {
-                print!("{}", show_drift(d, args.show_secrets, color));
+                shown.push_str(&show_drift(d, args.show_secrets, color));
             }
         }
         fails |= outcome.fails;
@@ -138,20 +146,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         merged.findings.extend(outcome.report.findings);
         merged.sources.extend(outcome.report.sources);
     }
+    for d in &orphans {
+        drifted += 1;
+        if text_to_stdout {
+            shown.push_str(&show_drift(d, args.show_secrets, color));
+        }
+        merged.findings.push(orphan_finding(d));
+    }
+    write_stdout(shown.as_bytes())?;
     merged.sort();
     merged.rules = rule_docs(&merged.findings);
     args.output.emit(&merged)?;
     if text_to_stdout {
         let envs = ids.len();
-        println!(
-            "checked {envs} environment{} ({files} file{}): {errors} with errors, {drifted} drifted file{}",
+        let mut summary = format!(
+            "checked {envs} environment{} ({files} file{}): {errors} with errors, {drifted} drifted file{}\n",
             plural(envs),
             plural(files),
             plural(drifted),
         );
         if drifted > 0 {
-            println!("review the changes, then accept them with `shipshape golden accept`");
+            summary
+                .push_str("review the changes, then accept them with `shipshape golden accept`\n");
         }
+        write_stdout(summary.as_bytes())?;
     }
     let code = if errors > 0 {
         EXIT_ERROR
@@ -349,7 +367,9 @@ fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
                 line as u32,
             )
         }
-        Drift::Stale { .. } => ("golden file is no longer rendered".to_string(), 1),
+        Drift::Stale { .. } | Drift::Orphan { .. } => {
+            ("golden file is no longer rendered".to_string(), 1)
+        }
     };
     Finding {
         rule: RuleRef {
@@ -373,6 +393,35 @@ fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
     }
 }
 
+/// A golden file of an environment that no longer exists: drift, fixed by accepting (which
+/// removes it) or by restoring the environment.
+fn orphan_finding(d: &Drift) -> Finding {
+    let path = d.path();
+    let env = path.rsplit_once('/').map_or(path, |(dir, _)| dir);
+    Finding {
+        rule: RuleRef {
+            code: DRIFT.into(),
+            name: DRIFT.into(),
+        },
+        severity: Severity::Error,
+        message: format!(
+            "orphan golden file: no environment renders it (environments/{env}.yaml does not exist)"
+        ),
+        help: Some(format!(
+            "remove it with `shipshape golden accept` (or delete golden/{env}/), or restore environments/{env}.yaml"
+        )),
+        location: Some(Location {
+            file: format!("golden/{path}"),
+            line: 1,
+            col: 1,
+        }),
+        pointer: None,
+        object: None,
+        spec_hint: None,
+        exempted: None,
+    }
+}
+
 /// The drift of one file through the object-aware diff; a plain line diff when the files
 /// differ only in what the objects do not hold (comments, formatting) or the golden file no
 /// longer parses.
@@ -381,6 +430,7 @@ fn show_drift(d: &Drift, show_secrets: bool, color: bool) -> String {
         Drift::Missing { .. } => "golden file missing",
         Drift::Changed { .. } => "golden file differs",
         Drift::Stale { .. } => "no longer rendered",
+        Drift::Orphan { .. } => "orphan: no environment renders it",
     };
     let mut out = format!("drift: golden/{}: {note}\n", d.path());
     let options = diff::Options {
@@ -401,7 +451,7 @@ fn show_drift(d: &Drift, show_secrets: bool, color: bool) -> String {
                 Drift::Changed {
                     golden, rendered, ..
                 } => (golden.as_str(), rendered.as_str()),
-                Drift::Stale { golden, .. } => (golden.as_str(), ""),
+                Drift::Stale { golden, .. } | Drift::Orphan { golden, .. } => (golden.as_str(), ""),
             };
             out.push_str(
                 &similar::TextDiff::from_lines(old, new)

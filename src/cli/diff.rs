@@ -232,10 +232,15 @@ fn env_pairs(
             Ok(id)
         } else {
             let names: Vec<String> = all.iter().map(|i| i.to_string()).collect();
-            anyhow::bail!(
-                "`{id}` is not an environment of this workspace; environments: {}",
-                names.join(", ")
-            )
+            match crate::spec::suggest::closest(&id.to_string(), &names) {
+                Some(s) => anyhow::bail!(
+                    "`{id}` is not an environment of this workspace; did you mean `{s}`?"
+                ),
+                None => anyhow::bail!(
+                    "`{id}` is not an environment of this workspace; environments: {}",
+                    names.join(", ")
+                ),
+            }
         }
     };
     let pairs = match (parse(env), parse(against)) {
@@ -255,6 +260,18 @@ fn env_pairs(
             vec![(check(old)?, check(new)?)]
         }
         (None, None) => {
+            let mut env_names: Vec<String> = all.iter().map(|id| id.env.clone()).collect();
+            env_names.sort();
+            env_names.dedup();
+            for name in [against, env] {
+                if !env_names.iter().any(|n| n == name) {
+                    let hint = match crate::spec::suggest::closest(name, &env_names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("environments: {}", env_names.join(", ")),
+                    };
+                    anyhow::bail!("no app has an environment `{name}`; {hint}");
+                }
+            }
             let mut names: Vec<String> = all.iter().map(|id| id.app.clone()).collect();
             names.dedup();
             let selected = if apps.is_empty() {

@@ -25,7 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.rule
         );
     };
-    print!("{}", explain_text(rule.meta()));
+    crate::fsutil::write_stdout(explain_text(rule.meta()).as_bytes())?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 

@@ -1,6 +1,7 @@
 //! `shipshape explain-value`: an environment's final value at a key path, and the file, line
 //! and column that set it (or that it is the default).
 
+use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,11 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         scalar => format!(" {}", serde_json::to_string(scalar).unwrap_or_default()),
     };
-    println!("{id} {} ={shown}", key_path(&pointer));
+    let mut out = format!("{id} {} ={shown}\n", key_path(&pointer));
     match origin {
-        Some(o) => println!("  set at {}", o.key_location()),
-        None => println!("  default (not set in {})", files(&env)),
-    }
+        Some(o) => writeln!(out, "  set at {}", o.key_location()),
+        None => writeln!(out, "  default (not set in {})", files(&env)),
+    }?;
     let prefix = format!("{pointer}/");
     let nested: Vec<_> = env
         .layered
@@ -84,11 +85,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if !nested.is_empty() {
-        println!("  its keys:");
+        out.push_str("  its keys:\n");
         for (k, o) in nested {
-            println!("    {} set at {}", key_path(k), o.key_location());
+            writeln!(out, "    {} set at {}", key_path(k), o.key_location())?;
         }
     }
+    crate::fsutil::write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

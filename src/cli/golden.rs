@@ -1,6 +1,8 @@
 //! `shipshape golden accept`: write the fresh render of environments over `golden/`,
-//! atomically per file, removing golden files an environment no longer renders. Refuses under
-//! `CI=true` unless `--force`, so a pipeline never blesses its own output.
+//! all files or none, removing golden files an environment no longer renders and those of
+//! environments that no longer exist. Runs on one workspace take turns (a lock file in the
+//! workspace). Refuses under `CI=true` unless `--force`, so a pipeline never blesses its own
+//! output.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::EXIT_ERROR;
+use crate::fsutil::{Lock, WriteSet, write_stdout};
 use crate::golden::{self, Drift};
 use crate::render::{self, Renderer};
 use crate::workspace::Workspace;
@@ -60,6 +63,10 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
     }
     let ws = Workspace::open(&args.workspace)?;
     let ids = ws.select(&args.select)?;
+    // One accept at a time per workspace: the second waits and then finds the first's work.
+    let lock_path = ws.root.join(golden::LOCK_FILE);
+    let _lock = Lock::acquire(&lock_path, "golden/")
+        .with_context(|| format!("{}: cannot take the lock", lock_path.display()))?;
     let renderer = Renderer::new(&ws)?;
     let results = render::render_all(&renderer, &ws, &ids);
     let mut failed = false;
@@ -74,34 +81,43 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     let golden_dir = ws.golden_dir();
-    let mut changed = 0usize;
+    let mut drift = Vec::new();
     let mut unchanged = 0usize;
     for (id, result) in &results {
         let rendered = result.as_ref().expect("errors returned above");
-        let drift = golden::compare(&golden_dir, id, rendered)?;
+        let found = golden::compare(&golden_dir, id, rendered)?;
         unchanged += rendered.len()
-            - drift
+            - found
                 .iter()
-                .filter(|d| !matches!(d, Drift::Stale { .. }))
+                .filter(|d| matches!(d, Drift::Missing { .. } | Drift::Changed { .. }))
                 .count();
-        for d in drift {
-            let rel = d.path().to_string();
-            let path = golden_dir.join(&rel);
-            match d {
-                Drift::Missing { rendered, .. } | Drift::Changed { rendered, .. } => {
-                    golden::write_atomic(&path, rendered.as_bytes())
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    println!("wrote golden/{rel}");
-                }
-                Drift::Stale { .. } => {
-                    std::fs::remove_file(&path)
-                        .with_context(|| format!("removing {}", path.display()))?;
-                    println!("removed golden/{rel}");
-                }
+        drift.extend(found);
+    }
+    drift.extend(golden::orphans(
+        &golden_dir,
+        &ws.environments()?,
+        ws.selected_apps(&args.select).as_ref(),
+    )?);
+    let mut set = WriteSet::new(&golden_dir);
+    let mut log = String::new();
+    for d in &drift {
+        let rel = d.path();
+        match d {
+            Drift::Missing { rendered, .. } | Drift::Changed { rendered, .. } => {
+                set.write(rel, rendered.as_bytes());
+                log.push_str(&format!("wrote golden/{rel}\n"));
             }
-            changed += 1;
+            Drift::Stale { .. } | Drift::Orphan { .. } => {
+                set.remove(rel);
+                log.push_str(&format!("removed golden/{rel}\n"));
+            }
         }
     }
-    println!("{changed} golden file(s) updated, {unchanged} unchanged");
+    set.commit()?;
+    log.push_str(&format!(
+        "{} golden file(s) updated, {unchanged} unchanged\n",
+        drift.len()
+    ));
+    write_stdout(log.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,9 @@
 //! `shipshape lint`: run the policy rules on any manifests.
 //!
 //! Every file given to one call (files, folders searched recursively, `-` for stdin) forms one
-//! set, so cross-resource rules see all of them. Files that cannot be parsed are reported as
-//! findings and make the exit code 2; the other files are still linted.
+//! set, so cross-resource rules see all of them. Files that cannot be read or parsed are
+//! reported as findings and make the exit code 2; the other files are still linted. No
+//! documents at all (an empty stdin) is an input error too.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -97,6 +98,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Config::load_file(path)?,
         None => Config::load(Path::new("."))?,
     };
+    if let Some(env) = &args.environment {
+        check_environment_name(env, &config)?;
+    }
     let cli_layer = args.policy.profile();
     let selection = config
         .selection(args.environment.as_deref(), &[&cli_layer])
@@ -111,6 +115,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sources = read_sources(&args.paths)?;
     let progress = Progress::new("lint", "files", sources.len());
     let (docs, load_errors) = load_all(&sources, &progress);
+    if docs.is_empty() && load_errors.is_empty() {
+        drop(progress);
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!(
+            "no documents in {}: the input is empty (did the command feeding it fail?); give \
+             files, or folders holding .yaml, .yml or .json files",
+            paths.join(", ")
+        );
+    }
     let mut findings = policy::lint(&docs, &cx);
     drop(progress);
     // Spec keys only mean something for output rendered from an environment spec.
@@ -135,6 +148,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         EXIT_CLEAN
     };
     Ok(ExitCode::from(code))
+}
+
+/// Refuses an `--environment` that would select nothing: it must have a profile in the
+/// configuration, be an environment of the workspace in the current folder, or be
+/// `production`/`prod` (which run the production-only rules).
+fn check_environment_name(env: &str, config: &Config) -> anyhow::Result<()> {
+    let mut known: Vec<String> = config.policy.environments.keys().cloned().collect();
+    if let Ok(ws) = crate::workspace::Workspace::open(".")
+        && let Ok(ids) = ws.environments()
+    {
+        known.extend(ids.into_iter().map(|id| id.env));
+    }
+    known.extend(["production".to_string(), "prod".to_string()]);
+    known.sort();
+    known.dedup();
+    if known.iter().any(|k| k == env) {
+        return Ok(());
+    }
+    let hint = match crate::spec::suggest::closest(env, &known) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("known: {}", known.join(", ")),
+    };
+    anyhow::bail!(
+        "--environment `{env}` has no profile in shipshape.yaml and is no environment of this \
+         workspace; {hint}"
+    )
 }
 
 /// Reads every file named or found under the paths, in a stable order.

@@ -1,15 +1,15 @@
 //! `shipshape render`: render environments to an output folder.
 //!
 //! Everything is rendered in memory first; only when every selected environment rendered
-//! does anything get written, each file through a temporary file renamed into place, so a
-//! reader sees the old file or the new one, never half of one.
+//! does anything get written, all files or none ([`WriteSet`]): a reader sees the old set or
+//! the new one, never a mix, and nothing is written through a link leading out of the
+//! output folder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use crate::cli::{EXIT_CLEAN, EXIT_ERROR};
+use crate::fsutil::{WriteSet, write_stdout};
 use crate::render::{RenderedFile, Renderer, render_all};
 use crate::workspace::Workspace;
 
@@ -55,23 +55,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     let out = args.out.unwrap_or_else(|| workspace.root.join("rendered"));
+    let mut set = WriteSet::new(&out);
     for file in &files {
-        let path = out.join(&file.path);
-        write_atomically(&path, &file.text)
-            .with_context(|| format!("{}: cannot write the file", path.display()))?;
+        set.write(&file.path, file.text.as_bytes());
     }
-    println!(
-        "rendered {} file{} for {} environment{} into {}",
+    set.commit()?;
+    let summary = format!(
+        "rendered {} file{} for {} environment{} into {}\n",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         ids.len(),
         if ids.len() == 1 { "" } else { "s" },
         out.display()
     );
+    write_stdout(summary.as_bytes())?;
     Ok(ExitCode::from(EXIT_CLEAN))
-}
-
-/// Writes one rendered file atomically (see [`crate::fsutil::write_atomic`]).
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    crate::fsutil::write_atomic_creating_dirs(path, text.as_bytes())
 }

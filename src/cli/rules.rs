@@ -13,7 +13,7 @@ pub struct Args {}
 
 /// Runs the subcommand.
 pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    print!("{}", rules_table());
+    crate::fsutil::write_stdout(rules_table().as_bytes())?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 

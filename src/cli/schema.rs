@@ -91,7 +91,8 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for imported in &outputs {
         let path = args.out.join(format!("{}.json", imported.name));
         write_atomic(&path, &crd::to_file_text(&imported.schema))?;
-        println!("wrote {} ({})", path.display(), imported.kinds.join(", "));
+        let line = format!("wrote {} ({})\n", path.display(), imported.kinds.join(", "));
+        crate::fsutil::write_stdout(line.as_bytes())?;
     }
     Ok(ExitCode::from(EXIT_CLEAN))
 }

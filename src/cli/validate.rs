@@ -1,11 +1,17 @@
 //! `shipshape validate`: validate manifests against Kubernetes, CRD, Compose and Helm values schemas.
+//!
+//! Exit 0 when every resource is valid (or skipped), 1 when one is invalid or has an error,
+//! 2 for input errors: a file that cannot be read or is not YAML, no input at all (an empty
+//! stdin, folders without manifests), or a bad flag.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rayon::prelude::*;
 
-use crate::cli::{EXIT_CLEAN, EXIT_FINDINGS};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::manifest::Source;
 use crate::progress::Progress;
 use crate::report::emit::{Format, FormatSpec, OutputArgs};
@@ -104,9 +110,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ignore_missing_schemas: args.ignore_missing_schemas,
         skip: args.skip.clone(),
     })?;
+    registry.check_skip()?;
     // The Kubernetes schemas are indexed on one thread while the folders are listed.
     let ((), inputs) = rayon::join(|| registry.preload(), || collect_inputs(&args.paths));
     let mut inputs = inputs?;
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "no manifest files in {}: give files, or folders holding .yaml, .yml or .json files",
+            args.paths.join(", ")
+        );
+    }
     // Results are written file by file in the report's order (by display path), so the
     // inputs are taken in that order.
     inputs.sort_by_cached_key(Input::display);
@@ -124,6 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let chunk = rayon::current_num_threads() * FILES_PER_THREAD;
     let progress = Progress::new("validate", "files", inputs.len());
     let (results, received) = std::sync::mpsc::sync_channel::<Vec<Report>>(1);
+    let input_errors = AtomicBool::new(false);
     let summary = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             for parts in received {
@@ -142,6 +156,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .par_iter()
                 .map(|input| {
                     let part = validate_input(&registry, input, target, list_valid);
+                    if is_input_error(&part) {
+                        input_errors.store(true, Ordering::Relaxed);
+                    }
                     progress.advance(1);
                     part
                 })
@@ -156,11 +173,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
-    Ok(ExitCode::from(if summary.fails(Severity::Error) {
+    if summary.resources.total == 0 {
+        eprintln!(
+            "error: no documents in {}: the input is empty (did the command feeding it fail?)",
+            args.paths.join(", ")
+        );
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    Ok(ExitCode::from(if input_errors.into_inner() {
+        EXIT_ERROR
+    } else if summary.fails(Severity::Error) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }))
+}
+
+/// Whether a part holds a file that could not be read or is not YAML: an input error (exit
+/// 2), like in every command. A duplicate key that only `--strict` refuses is a finding.
+fn is_input_error(part: &Report) -> bool {
+    part.findings
+        .iter()
+        .any(|f| f.rule.code == codes::YAML && !f.message.starts_with("duplicate key"))
 }
 
 /// How many files each thread validates per chunk. At the end of a chunk a thread that is

@@ -135,7 +135,9 @@ pub fn drift_diffs(
             golden::Drift::Changed {
                 golden, rendered, ..
             } => (Some(golden.as_str()), Some(rendered.as_str())),
-            golden::Drift::Stale { golden, .. } => (Some(golden.as_str()), None),
+            golden::Drift::Stale { golden, .. } | golden::Drift::Orphan { golden, .. } => {
+                (Some(golden.as_str()), None)
+            }
         };
         let golden_name = format!("golden/{rel}");
         let rendered_name = format!("rendered/{rel}");

@@ -182,6 +182,7 @@ fn finding_block(report: &Report, f: &Finding, paint: Paint) -> String {
         } else {
             (line.to_string(), loc.col)
         };
+        let (line, col) = excerpt_window(&line, col);
         let line = clean(&line);
         let number = loc.line.to_string();
         let gutter = " ".repeat(number.len());
@@ -205,6 +206,34 @@ fn finding_block(report: &Report, f: &Finding, paint: Paint) -> String {
         let _ = writeln!(out, "  {} {}", paint.bold("spec:"), clean(spec));
     }
     out
+}
+
+/// The most characters of a source line an excerpt shows.
+const EXCERPT_WIDTH: usize = 160;
+
+/// A source line longer than [`EXCERPT_WIDTH`] cut to a window around the column, with `…`
+/// where it was cut (a minified 1 MB line must not flood the terminal); returns the shown
+/// text and the column within it.
+fn excerpt_window(line: &str, col: u32) -> (String, u32) {
+    let len = line.chars().count();
+    if len <= EXCERPT_WIDTH {
+        return (line.to_string(), col);
+    }
+    let at = (col.saturating_sub(1) as usize).min(len);
+    let start = at
+        .saturating_sub(EXCERPT_WIDTH / 2)
+        .min(len - EXCERPT_WIDTH);
+    let end = start + EXCERPT_WIDTH;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(EXCERPT_WIDTH));
+    if end < len {
+        shown.push('…');
+    }
+    let col = (at - start) as u32 + 1 + u32::from(start > 0);
+    (shown, col)
 }
 
 /// Findings whose source line may hold a secret value: a rule about secrets, or any
@@ -314,6 +343,22 @@ impl Paint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        assert_eq!(excerpt_window("short: line", 3), ("short: line".into(), 3));
+        let line = format!("{}X{}", "a".repeat(500_000), "b".repeat(500_000));
+        let (shown, col) = excerpt_window(&line, 500_001);
+        assert_eq!(shown.chars().count(), EXCERPT_WIDTH + 2);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(col as usize - 1), Some('X'));
+        let (shown, col) = excerpt_window(&line, 1);
+        assert!(!shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(col, 1);
+        let (shown, col) = excerpt_window(&line, 1_000_001);
+        assert!(shown.starts_with('…') && !shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(col as usize - 1), Some('b'));
+    }
 
     #[test]
     fn masks_values_not_keys() {

@@ -485,6 +485,41 @@ impl Registry {
         Some(properties.keys().cloned().collect())
     }
 
+    /// Checks the `--skip` values: each must name a kind the registry has a schema for, as
+    /// `Kind` or `apiVersion/Kind`; an unknown one is an error with the nearest known name.
+    pub fn check_skip(&self) -> anyhow::Result<()> {
+        if self.options.skip.is_empty() {
+            return Ok(());
+        }
+        let mut known = std::collections::BTreeSet::new();
+        let builtin = self.builtin().map_err(|e| anyhow::anyhow!(e))?;
+        for (kind, versions) in &builtin.kinds {
+            known.insert(kind.clone());
+            for v in versions {
+                known.insert(format!("{}/{kind}", v.api_version));
+            }
+        }
+        let loaded = self.loaded().map_err(|e| anyhow::anyhow!(e))?;
+        for key in loaded.kinds.keys() {
+            known.insert(key.clone());
+            if let Some((_, kind)) = key.rsplit_once('/') {
+                known.insert(kind.to_string());
+            }
+        }
+        let known: Vec<String> = known.into_iter().collect();
+        for value in &self.options.skip {
+            if known.contains(value) {
+                continue;
+            }
+            let hint = match crate::spec::suggest::closest(value, &known) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "give a kind such as `Secret` or `apps/v1/Deployment`; a kind without a schema is passed with `--ignore-missing-schemas`, or import its CRD with `shipshape schema import`".into(),
+            };
+            anyhow::bail!("--skip `{value}` is not a kind shipshape knows; {hint}");
+        }
+        Ok(())
+    }
+
     /// Whether a kind is skipped by the options (`--skip`).
     pub fn is_skipped(&self, api_version: &str, kind: &str) -> bool {
         self.options
