@@ -637,6 +637,12 @@ pub fn is_secret_at(root: &Value, pointer: &str) -> bool {
         || node.and_then(Value::as_str).is_some_and(contains_secret)
 }
 
+/// Whether a JSON pointer names a secret by its keys alone (`/env/DB_PASSWORD`), for a
+/// value whose document is not at hand.
+pub fn is_secret_path(pointer: &str) -> bool {
+    is_secret_at(&Value::Null, pointer)
+}
+
 /// Whether the value at a JSON pointer of a document is secret or has a secret anywhere
 /// below it.
 pub fn holds_secret_at(root: &Value, pointer: &str) -> bool {
@@ -847,6 +853,8 @@ mod tests {
         assert!(!is_secret_at(&pod, "/args/0"));
         assert!(is_secret_at(&pod, "/url"));
         assert!(holds_secret_at(&secret, ""));
+        assert!(is_secret_path("/env/DB_PASSWORD"));
+        assert!(!is_secret_path("/env/LOG_LEVEL"));
         assert!(holds_secret_at(&pod, "/env"));
         assert!(!holds_secret_at(&secret, "/metadata"));
     }
