@@ -83,32 +83,20 @@ fn command_secrets(value: &Value) -> Vec<(Option<usize>, &'static str)> {
     }
 }
 
-/// Every `metadata.annotations` map in a document (the object's, and its pod template's):
-/// its pointer and the map.
-fn annotations<'v>(
-    value: &'v Value,
-    pointer: String,
-    out: &mut Vec<(String, &'v serde_json::Map<String, Value>)>,
-) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let at = format!("{pointer}/{}", crate::manifest::yaml::escape_token(key));
-                match (key.as_str(), child) {
-                    ("annotations", Value::Object(found)) if pointer.ends_with("/metadata") => {
-                        out.push((at, found));
-                    }
-                    _ => annotations(child, at, out),
-                }
-            }
+/// The annotation maps of the objects: each document's own `metadata.annotations`, and its
+/// pod template's for workloads, as `(document, pointer)`.
+fn annotation_maps(set: &ObjectSet<'_>) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = (0..set.docs.len())
+        .map(|i| (i, "/metadata/annotations".to_string()))
+        .collect();
+    for w in &set.workloads {
+        let labels = w.kind.labels_pointer();
+        let template = labels.trim_end_matches("labels").to_string() + "annotations";
+        if template != "/metadata/annotations" {
+            out.push((w.doc, template));
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                annotations(item, format!("{pointer}/{i}"), out);
-            }
-        }
-        _ => {}
     }
+    out
 }
 
 impl Rule for PlaintextSecret {
@@ -141,26 +129,26 @@ impl Rule for PlaintextSecret {
                 .spec("secrets");
             }
         }
-        for (i, doc) in set.docs.iter().enumerate() {
-            let mut found = Vec::new();
-            annotations(&doc.value, String::new(), &mut found);
-            for (pointer, map) in found {
-                for (name, value) in map {
-                    let Some(found) = value.as_str().and_then(|v| literal_secret(name, v)) else {
-                        continue;
-                    };
-                    out.at_value(
-                        i,
-                        format!("{pointer}/{}", crate::manifest::yaml::escape_token(name)),
-                        format!(
-                            "annotation `{name}` of {} {}",
-                            doc.name().map_or("the object".to_string(), |n| format!("`{n}`")),
-                            what(found)
-                        ),
-                        "keep secrets out of annotations: put them in a Secret that is created outside the repository",
-                    )
-                    .spec("secrets");
-                }
+        for (i, pointer) in annotation_maps(set) {
+            let doc = &set.docs[i];
+            let Some(map) = doc.value.pointer(&pointer).and_then(Value::as_object) else {
+                continue;
+            };
+            for (name, value) in map {
+                let Some(found) = value.as_str().and_then(|v| literal_secret(name, v)) else {
+                    continue;
+                };
+                out.at_value(
+                    i,
+                    format!("{pointer}/{}", crate::manifest::yaml::escape_token(name)),
+                    format!(
+                        "annotation `{name}` of {} {}",
+                        doc.name().map_or("the object".to_string(), |n| format!("`{n}`")),
+                        what(found)
+                    ),
+                    "keep secrets out of annotations: put them in a Secret that is created outside the repository",
+                )
+                .spec("secrets");
             }
         }
         for (w, c) in all_containers(set) {
