@@ -65,19 +65,21 @@ fn what(literal: Literal) -> String {
     }
 }
 
-/// The secrets in a command line: a list of arguments, or one string (Compose).
-fn command_secrets(value: &Value) -> Vec<(Option<usize>, &'static str)> {
+/// The secrets in the command line under `field` (a list of arguments, or one string in
+/// Compose): the pointer of each below its container or service (`/args/1`), and what it
+/// holds.
+fn command_secrets(field: &str, value: &Value) -> Vec<(String, &'static str)> {
     match value {
         Value::Array(items) => {
             let args: Vec<&str> = items.iter().map(|v| v.as_str().unwrap_or("")).collect();
             secret_arguments(&args)
                 .into_iter()
-                .map(|(i, what)| (Some(i), what))
+                .map(|(i, what)| (format!("/{field}/{i}"), what))
                 .collect()
         }
         Value::String(line) => secret_arguments(&[line])
             .into_iter()
-            .map(|(_, what)| (None, what))
+            .map(|(_, what)| (format!("/{field}"), what))
             .collect(),
         _ => Vec::new(),
     }
@@ -154,14 +156,10 @@ impl Rule for PlaintextSecret {
         for (w, c) in all_containers(set) {
             for field in ["command", "args"] {
                 let Some(line) = c.get(field) else { continue };
-                for (j, what) in command_secrets(line) {
-                    let pointer = match j {
-                        Some(j) => c.at(&format!("/{field}/{j}")),
-                        None => c.at(&format!("/{field}")),
-                    };
+                for (sub, what) in command_secrets(field, line) {
                     out.at_value(
                         w.doc,
-                        pointer,
+                        c.at(&sub),
                         format!("`{field}` of {} holds {what}", container_label(c)),
                         "pass it from a Secret: an env var with `valueFrom.secretKeyRef`, referenced in the argument as `$(NAME)`",
                     )
@@ -192,14 +190,10 @@ impl Rule for PlaintextSecret {
         for s in &set.compose {
             for field in ["command", "entrypoint"] {
                 let Some(line) = s.get(field) else { continue };
-                for (j, what) in command_secrets(line) {
-                    let pointer = match j {
-                        Some(j) => s.at(&format!("/{field}/{j}")),
-                        None => s.at(&format!("/{field}")),
-                    };
+                for (sub, what) in command_secrets(field, line) {
                     out.at_value(
                         s.doc,
-                        pointer,
+                        s.at(&sub),
                         format!("`{field}` of service `{}` holds {what}", s.name),
                         "pass it from the shell or an untracked env file (`${VARIABLE}`), or use Compose `secrets:`",
                     )
@@ -232,10 +226,16 @@ mod tests {
     #[test]
     fn commands() {
         let args = serde_json::json!(["redis-server", "--requirepass", "hunter2"]);
-        assert_eq!(command_secrets(&args), [(Some(2), "a password argument")]);
+        assert_eq!(
+            command_secrets("args", &args),
+            [("/args/2".to_string(), "a password argument")]
+        );
         let line = serde_json::json!("redis-server --requirepass hunter2");
-        assert_eq!(command_secrets(&line), [(None, "a password argument")]);
+        assert_eq!(
+            command_secrets("command", &line),
+            [("/command".to_string(), "a password argument")]
+        );
         let fine = serde_json::json!(["redis-server", "--requirepass", "$(REDIS_PASSWORD)"]);
-        assert!(command_secrets(&fine).is_empty());
+        assert!(command_secrets("args", &fine).is_empty());
     }
 }
