@@ -218,7 +218,7 @@ fn skip_without_flag_validates_every_kind() {
     check(
         &["validate", "skip.yaml"],
         None,
-        r#"skip.yaml:5:13: error[schema/schema]: stringData: "not-a-map" is not a map
+        r#"skip.yaml:5:13: error[schema/schema]: stringData: <secret> is not a map
   5 | stringData: ***
     |             ^
 

@@ -1,282 +1,63 @@
-//! Secret masking: which values are secret, and the marker printed in their place.
-//!
-//! Secret are: every value under a Kubernetes Secret's `data` and `stringData`; everything
-//! under a key whose name looks secret (`PASSWORD`, `TOKEN`, `SECRET`, `KEY`, `CREDENTIAL`,
-//! `PRIVATE`, ...: env var values, Compose `environment:` entries, ConfigMap data, Helm
-//! values), but not under names that refer to a secret (`secretName`, `secretKeyRef`,
+//! Secret masking in diffs: the marker printed in place of a secret, and the masking of one
+//! value or of the secrets inside a text. What is secret is decided by the one detector in
+//! [`crate::secrets`]:
+//! every value under a Kubernetes Secret's `data` and `stringData`; everything under a key
+//! whose name looks secret (env var values, Compose `environment:` entries, ConfigMap data,
+//! Helm values), but not under names that refer to a secret (`secretName`, `secretKeyRef`,
 //! `existingSecret`, `imagePullSecrets`); the `value` of a `{name, value}` item whose name
-//! looks secret (Kubernetes `env`); the `kubectl.kubernetes.io/last-applied-configuration`
-//! annotation (a copy of the object); any string that carries credentials itself
-//! (`scheme://user:pass@host`, a PEM private key); and, inside other strings, the values of
-//! secret-looking assignments (`db.password=...` in a properties file, `--token=...`).
+//! looks secret (Kubernetes `env`); the argument after a password flag (`--password`, `x`);
+//! the `kubectl.kubernetes.io/last-applied-configuration` annotation (a copy of the object);
+//! any string that carries a credential itself (a URL with a password, a PEM private key, a
+//! JWT, a well-known token) is masked whole; inside other strings, the values of
+//! secret-looking assignments and flags (`db.password=...` in a properties file,
+//! `Password=...;` in a connection string, `--requirepass ...`) are masked.
 //! A masked value prints as `<secret: 12 chars>`, and as `<secret: 12 chars, changed>` on the
 //! new side of a change, so reviewers see that it changed and its length, never the value.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// How secret the node being walked is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Secrecy {
-    /// Not secret (its children may be).
-    Plain,
-    /// Secret, and so is everything below it (a key whose name looks secret).
-    Scalar,
-    /// Everything below is secret (Secret `data` and `stringData`).
-    All,
-    /// The root of a Kubernetes Secret: its `data` and `stringData` are [`Secrecy::All`].
-    SecretObject,
-}
+pub use crate::secrets::{Secrecy, child_of_list, child_of_map};
+use crate::secrets::{credential, secret_spans};
 
-/// The secrecy of the value under `key` in a map (`siblings` are the map on each side, for
-/// the `{name, value}` rule).
-pub fn child_of_map(parent: Secrecy, key: &str, siblings: &[&Map<String, Value>]) -> Secrecy {
-    match parent {
-        Secrecy::All | Secrecy::Scalar => return Secrecy::All,
-        Secrecy::SecretObject if key == "data" || key == "stringData" => return Secrecy::All,
-        _ => {}
-    }
-    if is_secret_name(key) || key == LAST_APPLIED {
-        return Secrecy::Scalar;
-    }
-    if key == "value"
-        && siblings.iter().any(|map| {
-            map.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(is_secret_name)
-        })
-    {
-        return Secrecy::Scalar;
-    }
-    Secrecy::Plain
-}
-
-/// The annotation in which `kubectl apply` keeps a copy of the object, secrets included.
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-/// The secrecy of an item of a list.
-pub fn child_of_list(parent: Secrecy) -> Secrecy {
-    match parent {
-        Secrecy::All => Secrecy::All,
-        Secrecy::Scalar => Secrecy::Scalar,
-        Secrecy::Plain | Secrecy::SecretObject => Secrecy::Plain,
-    }
-}
-
-/// Words that make a key name secret.
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWORDS",
-    "PASSWD",
-    "PWD",
-    "PASSPHRASE",
-    "TOKEN",
-    "TOKENS",
-    "SECRET",
-    "KEY",
-    "APIKEY",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "CREDS",
-    "PRIVATE",
-    "DSN",
-];
-
-/// Words before `KEY` that make it a lookup key, not a secret one (`topologyKey`).
-const NON_SECRET_KEYS: &[&str] = &[
-    "TOPOLOGY",
-    "SORT",
-    "PARTITION",
-    "ROUTING",
-    "CACHE",
-    "SHARD",
-    "HASH",
-    "LABEL",
-    "ANNOTATION",
-    "PRIMARY",
-    "FOREIGN",
-    "IDEMPOTENCY",
-    "OBJECT",
-    "LOOKUP",
-    "GROUP",
-    "NODE",
-    "CONFIG",
-    "METRIC",
-    "HEADER",
-    "QUERY",
-    "DEDUP",
-    "MATCH",
-    "SELECTOR",
-];
-
-/// Fragments that make a key name secret even inside a longer word (`DBPASSWORD`).
-const SECRET_FRAGMENTS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY"];
-
-/// Last words that make a name refer to a secret rather than hold one (`secretName`,
-/// `secretKeyRef`, `PASSWORD_FILE`, `imagePullSecrets`).
-const REFERENCE_WORDS: &[&str] = &[
-    "NAME",
-    "NAMES",
-    "REF",
-    "REFS",
-    "FILE",
-    "PATH",
-    "ID",
-    "SELECTOR",
-    "TYPE",
-    "LENGTH",
-    "SIZE",
-    "ENABLED",
-    "MODE",
-    "FORMAT",
-    "ALGORITHM",
-    "COUNT",
-    "PREFIX",
-    "SECRETS",
-];
-
-/// Whether a key or variable name looks like it holds a secret.
-pub fn is_secret_name(name: &str) -> bool {
-    // `key` alone names a key elsewhere (secretKeyRef.key, configMap items, tolerations);
-    // `secrets` lists references (Compose service secrets).
-    // Service account token settings are not tokens.
-    if matches!(
-        name,
-        "key" | "secrets" | "serviceAccountToken" | "automountServiceAccountToken"
-    ) {
-        return false;
-    }
-    let words = words(name);
-    let (Some(first), Some(last)) = (words.first(), words.last()) else {
-        return false;
-    };
-    if REFERENCE_WORDS.contains(&last.as_str())
-        || first == "EXISTING"
-        || words.iter().any(|w| w == "PUBLIC")
-    {
-        return false;
-    }
-    words.iter().enumerate().any(|(i, w)| {
-        let lookup_key = w == "KEY" && i > 0 && NON_SECRET_KEYS.contains(&words[i - 1].as_str());
-        (SECRET_WORDS.contains(&w.as_str()) && !lookup_key)
-            || SECRET_FRAGMENTS.iter().any(|f| w.contains(f))
-    })
-}
-
-/// Splits a name into uppercase words at separators and camelCase boundaries.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let boundary = c.is_uppercase()
-            && i > 0
-            && (chars[i - 1].is_lowercase()
-                || (chars[i - 1].is_uppercase()
-                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())));
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_uppercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
-/// Whether a string carries a credential itself: a URL with `user:password@`, or a PEM
-/// private key.
-pub fn is_secret_value(text: &str) -> bool {
-    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
-        return true;
-    }
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        rest = &rest[at + 3..];
-        let authority = rest
-            .split(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
-            .next()
-            .unwrap_or("");
-        if let Some((userinfo, _)) = authority.rsplit_once('@')
-            && userinfo.contains(':')
-        {
-            return true;
-        }
-    }
-    false
-}
-
-/// The secret-looking assignment on a line (`db.password=...`, `API_KEY: ...`,
-/// `--token=...`): the name, and the byte range of the value.
-fn assignment(line: &str) -> Option<(&str, usize, usize)> {
-    let at = line.find(['=', ':'])?;
-    if line[at..].starts_with(':')
-        && !line[at + 1..].starts_with([' ', '\t'])
-        && !line[at + 1..].trim().is_empty()
-    {
-        return None; // `host:port`, `scheme://`
-    }
-    let name = line[..at].trim();
-    let name = name.strip_prefix("export ").unwrap_or(name);
-    let name = name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
-    if name.is_empty() || name.contains(char::is_whitespace) || !is_secret_name(name) {
-        return None;
-    }
-    let rest = &line[at + 1..];
-    let value = rest.trim();
-    if value.is_empty() {
-        return None;
-    }
-    let start = at + 1 + (rest.len() - rest.trim_start().len());
-    Some((name, start, start + value.len()))
-}
+#[cfg(test)]
+use crate::secrets::LAST_APPLIED;
 
 /// A text with the values of its secret-looking assignments masked (a properties, `.env` or
 /// INI file in a ConfigMap, a `--password=...` argument), or `None` when it has none. `old`
 /// is the other side's text for the new side of a change: a value that differs from the old
 /// side's value under the same name is marked changed.
 pub fn mask_embedded(text: &str, old: Option<&str>) -> Option<String> {
-    if !text.contains(['=', ':']) {
+    let spans = secret_spans(text);
+    if spans.is_empty() {
         return None;
     }
     let old_values: std::collections::HashMap<&str, &str> = old
-        .into_iter()
-        .flat_map(str::lines)
-        .filter_map(|line| {
-            let (name, start, end) = assignment(line)?;
-            Some((name, &line[start..end]))
+        .map(|old| {
+            secret_spans(old)
+                .into_iter()
+                .map(|s| (s.name, &old[s.start..s.end]))
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     let mut out = String::with_capacity(text.len());
-    let mut any = false;
-    for line in text.split_inclusive('\n') {
-        match assignment(line) {
-            Some((name, start, end)) => {
-                let value = &line[start..end];
-                let changed = old.is_some() && old_values.get(name) != Some(&value);
-                let marker = marker(&Value::String(value.to_string()), changed);
-                out.push_str(&line[..start]);
-                out.push_str(marker.as_str().unwrap_or_default());
-                out.push_str(&line[end..]);
-                any = true;
-            }
-            None => out.push_str(line),
-        }
+    let mut done = 0;
+    for span in spans {
+        let value = &text[span.start..span.end];
+        let changed = old.is_some() && old_values.get(span.name) != Some(&value);
+        let marker = marker(&Value::String(value.to_string()), changed);
+        out.push_str(&text[done..span.start]);
+        out.push_str(marker.as_str().unwrap_or_default());
+        done = span.end;
     }
-    any.then_some(out)
+    out.push_str(&text[done..]);
+    Some(out)
 }
 
 /// Whether a scalar at a node of this secrecy is masked.
 pub fn is_masked_scalar(value: &Value, secrecy: Secrecy) -> bool {
     match value {
         Value::Null => false,
-        Value::String(s) => secrecy != Secrecy::Plain || is_secret_value(s),
+        Value::String(s) => secrecy != Secrecy::Plain || credential(s).is_some(),
         Value::Bool(_) | Value::Number(_) => {
             matches!(secrecy, Secrecy::Scalar | Secrecy::All)
         }
@@ -318,7 +99,11 @@ pub fn mask_one(value: &Value, secrecy: Secrecy, reveal: bool, masked: &mut bool
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|v| mask_one(v, child_of_list(secrecy), reveal, masked))
+                .enumerate()
+                .map(|(i, v)| {
+                    let previous = i.checked_sub(1).and_then(|p| items.get(p));
+                    mask_one(v, child_of_list(secrecy, previous), reveal, masked)
+                })
                 .collect(),
         ),
         scalar if is_masked_scalar(scalar, secrecy) => {
@@ -339,58 +124,6 @@ pub fn mask_one(value: &Value, secrecy: Secrecy, reveal: bool, masked: &mut bool
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_names() {
-        for name in [
-            "PASSWORD",
-            "DB_PASSWORD",
-            "postgresPassword",
-            "password",
-            "JWT_SECRET",
-            "SECRET_KEY_BASE",
-            "API_KEY",
-            "apiKey",
-            "GITHUB_TOKEN",
-            "AWS_CREDENTIALS",
-            "private_key",
-            "DBPASSWORD",
-            "SENTRY_DSN",
-        ] {
-            assert!(is_secret_name(name), "{name} should be secret");
-        }
-        for name in [
-            "key",
-            "secretName",
-            "secretKeyRef",
-            "secretRef",
-            "existingSecret",
-            "PASSWORD_FILE",
-            "REDIS_HOST",
-            "KEYCLOAK_URL",
-            "monkey",
-            "name",
-            "publicKey",
-            "secrets",
-            "imagePullSecrets",
-            "topologyKey",
-            "sortKey",
-        ] {
-            assert!(!is_secret_name(name), "{name} should not be secret");
-        }
-    }
-
-    #[test]
-    fn secret_values() {
-        assert!(is_secret_value("postgresql://user:pw@db:5432/app"));
-        assert!(is_secret_value("redis://:pw@redis:6379/0"));
-        assert!(is_secret_value(
-            "-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----"
-        ));
-        assert!(!is_secret_value("http://email-service:3001/api/v1"));
-        assert!(!is_secret_value("https://user@example.com/x"));
-        assert!(!is_secret_value("plain"));
-    }
 
     #[test]
     fn assignments_inside_texts_are_masked() {

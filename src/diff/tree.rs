@@ -227,13 +227,13 @@ impl Walk<'_> {
         new_ptr: &str,
         secrecy: Secrecy,
     ) -> (Value, Value) {
-        let item_secrecy = mask::child_of_list(secrecy);
         if let Some(key) = match_key(old, new) {
+            let item_secrecy = mask::child_of_list(secrecy, None);
             return self.named_lists(old, new, key, old_ptr, new_ptr, item_secrecy);
         }
         let scalars = |list: &[Value]| list.iter().all(|v| !v.is_object() && !v.is_array());
         if scalars(old) && scalars(new) {
-            return self.modified_scalar_list(old, new, new_ptr, item_secrecy);
+            return self.modified_scalar_list(old, new, new_ptr, secrecy);
         }
         let mut old_out = Vec::with_capacity(old.len());
         let mut new_out = Vec::with_capacity(new.len());
@@ -244,6 +244,7 @@ impl Walk<'_> {
                 child_pointer(old_ptr, &index),
                 child_pointer(new_ptr, &index),
             );
+            let item_secrecy = item_secrecy(secrecy, old, new, i);
             match (old.get(i), new.get(i)) {
                 (Some(o), Some(n)) => {
                     let (a, b) = self.walk(o, n, &old_child, &new_child, item_secrecy);
@@ -349,10 +350,12 @@ impl Walk<'_> {
         let mut masked = false;
         let mut old_out = Vec::with_capacity(old.len());
         let mut new_out = Vec::with_capacity(new.len());
-        for item in old {
+        for (i, item) in old.iter().enumerate() {
+            let secrecy = item_secrecy(secrecy, old, new, i);
             old_out.push(self.scalar(item, None, secrecy, &mut masked));
         }
         for (i, item) in new.iter().enumerate() {
+            let secrecy = item_secrecy(secrecy, old, new, i);
             new_out.push(self.scalar(item, Some(old.get(i)), secrecy, &mut masked));
         }
         let (old_out, new_out) = (Value::Array(old_out), Value::Array(new_out));
@@ -458,6 +461,19 @@ impl Walk<'_> {
             masked,
         );
         (old_shown, new_shown)
+    }
+}
+
+/// The secrecy of the `i`th item of a list compared by position: secret if it is on either
+/// side (the argument after `--password` on one side).
+fn item_secrecy(list: Secrecy, old: &[Value], new: &[Value], i: usize) -> Secrecy {
+    let previous = i.checked_sub(1);
+    match (
+        mask::child_of_list(list, previous.and_then(|p| old.get(p))),
+        mask::child_of_list(list, previous.and_then(|p| new.get(p))),
+    ) {
+        (Secrecy::Plain, other) => other,
+        (one, _) => one,
     }
 }
 

@@ -5,7 +5,8 @@
 //! file's [`Source`](crate::manifest::Source)), then `help:` and `spec:` lines. Exempted
 //! findings follow in their own section with the exemption's reason and expiry. For
 //! validation, resources that are not valid are listed (all of them with `verbose`), and
-//! summary lines close the output. Source lines of findings about secrets are masked.
+//! summary lines close the output. Source lines of findings about secrets, and source lines
+//! that show a secret (see [`crate::secrets::line_holds_secret`]), are masked.
 
 use std::fmt::Write;
 
@@ -177,7 +178,7 @@ fn finding_block(report: &Report, f: &Finding, paint: Paint) -> String {
             .get(&loc.file)
             .and_then(|s| s.line_text(loc.line))
     {
-        let (line, col) = if is_secret_finding(f) {
+        let (line, col) = if is_secret_finding(f) || crate::secrets::line_holds_secret(line) {
             mask_secret(line, loc.col)
         } else {
             (line.to_string(), loc.col)
@@ -236,11 +237,12 @@ fn excerpt_window(line: &str, col: u32) -> (String, u32) {
     (shown, col)
 }
 
-/// Findings whose source line may hold a secret value: a rule about secrets, or any
-/// finding about a `Secret` object.
+/// Findings whose source line may hold a secret value: a rule about secrets, any finding
+/// about a `Secret` object, or a message that masked a secret value (`<secret>`).
 fn is_secret_finding(f: &Finding) -> bool {
     let secretish = |s: &str| s.to_ascii_lowercase().contains("secret");
-    secretish(&f.rule.code)
+    f.message.contains("<secret>")
+        || secretish(&f.rule.code)
         || secretish(&f.rule.name)
         || f.object
             .as_deref()

@@ -4,6 +4,10 @@
 //!
 //! `anyOf`/`oneOf` failures are reduced to the branch that matches the value's shape, or to
 //! one "is not X or Y" message, instead of a list of every branch's complaint.
+//!
+//! A message never quotes a secret: a value at a secret path (a Secret's `data`, a
+//! secret-looking key, see [`crate::secrets`]) prints as `<secret>`
+//! (`stringData.pin: <secret> is not a string`).
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -55,6 +59,8 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
     let pointer = error.instance_path().as_str().to_string();
     let path = dotted(ctx.root, &pointer);
     let instance = error.instance();
+    let secret = crate::secrets::holds_secret_at(ctx.root, &pointer);
+    let value = shown(instance, secret);
     let at = |msg: String| prefix(&path, msg);
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -91,11 +97,7 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
         ValidationErrorKind::Type { kind } => out.push(Problem {
             pointer,
             unknown_field: false,
-            message: at(format!(
-                "{} is not {}",
-                show(instance),
-                type_names(type_list(kind))
-            )),
+            message: at(format!("{} is not {}", value, type_names(type_list(kind)))),
             help: None,
         }),
         ValidationErrorKind::Required { property } => {
@@ -112,11 +114,7 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
         ValidationErrorKind::Constant { expected_value } => out.push(Problem {
             pointer,
             unknown_field: false,
-            message: at(format!(
-                "{} must be {}",
-                show(instance),
-                show(expected_value)
-            )),
+            message: at(format!("{} must be {}", value, show(expected_value))),
             help: None,
         }),
         ValidationErrorKind::Enum { options } => {
@@ -127,7 +125,7 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
             out.push(Problem {
                 pointer,
                 unknown_field: false,
-                message: at(format!("{} is not one of {list}", show(instance))),
+                message: at(format!("{} is not one of {list}", value)),
                 help: None,
             });
         }
@@ -135,10 +133,10 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
             let message = if pattern == QUANTITY_PATTERN {
                 format!(
                     "{} is not a quantity (like 500m, 1, 2Gi or 128974848)",
-                    show(instance)
+                    value
                 )
             } else {
-                format!("{} does not match the pattern {pattern}", show(instance))
+                format!("{} does not match the pattern {pattern}", value)
             };
             out.push(Problem {
                 pointer,
@@ -150,12 +148,18 @@ fn convert(error: &ValidationError<'_>, ctx: &Context<'_>, out: &mut Vec<Problem
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             branches(&pointer, &path, instance, context, ctx, out);
         }
-        _ => out.push(Problem {
-            pointer,
-            unknown_field: false,
-            message: at(error.to_string()),
-            help: None,
-        }),
+        _ => {
+            let mut message = error.to_string();
+            if secret {
+                message = message.replace(&instance.to_string(), &value);
+            }
+            out.push(Problem {
+                pointer,
+                unknown_field: false,
+                message: at(message),
+                help: None,
+            })
+        }
     }
 }
 
@@ -213,10 +217,11 @@ fn branches(
             }
         }
     }
+    let instance = shown(instance, crate::secrets::holds_secret_at(ctx.root, pointer));
     let message = if types.is_empty() {
-        format!("{} is not one of the allowed forms", show(instance))
+        format!("{instance} is not one of the allowed forms")
     } else {
-        format!("{} is not {}", show(instance), type_names(types))
+        format!("{instance} is not {}", type_names(types))
     };
     out.push(Problem {
         pointer: pointer.to_string(),
@@ -264,6 +269,15 @@ fn prefix(path: &str, message: String) -> String {
         message
     } else {
         format!("{path}: {message}")
+    }
+}
+
+/// A value as it appears in a message, `<secret>` for a secret scalar (see [`show`]).
+fn shown(value: &Value, secret: bool) -> String {
+    if secret && !value.is_object() && !value.is_array() {
+        "<secret>".into()
+    } else {
+        show(value)
     }
 }
 

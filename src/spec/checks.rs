@@ -5,20 +5,7 @@ use serde_json::Value;
 
 use super::model::Spec;
 use super::types::IntOrString;
-use crate::secrets::{is_secret_name, url_with_password};
-
-/// Whether a value is a switch or a number (`CORS_ALLOW_CREDENTIALS: "true"`,
-/// `TOKEN_TTL_SECONDS: "3600"`): a setting about a secret, not a secret.
-fn is_setting_value(text: &str) -> bool {
-    let t = text.trim();
-    t.is_empty()
-        || [
-            "true", "false", "yes", "no", "on", "off", "enabled", "disabled",
-        ]
-        .iter()
-        .any(|w| t.eq_ignore_ascii_case(w))
-        || t.parse::<f64>().is_ok()
-}
+use crate::secrets::{Literal, literal_secret, secret_arguments};
 
 type Report<'a> = dyn FnMut(&str, String, Option<String>) + 'a;
 
@@ -77,24 +64,66 @@ pub fn check_values(value: &Value, report: &mut Report<'_>) {
                 _ => continue,
             };
             let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(key));
-            if is_secret_name(key) && !is_setting_value(text) {
-                report(
-                    &child,
-                    format!("`{key}` looks like a secret, and a spec holds no secret values"),
-                    Some(
-                        "store it in a Secret (sealed, external or created by your platform) and reference it under `secrets:` with `keys:` or `envFrom: true`"
-                            .into(),
-                    ),
-                );
-            } else if url_with_password(text) {
-                report(
-                    &child,
-                    format!(
-                        "`{key}` holds a URL with a password in it, and a spec holds no secret values"
-                    ),
-                    Some("move the URL to a Secret and reference it under `secrets:`".into()),
-                );
+            report_literal(&child, key, text, report);
+        }
+    }
+    check_commands_and_annotations(value, "", report);
+}
+
+const SECRET_HELP: &str = "store it in a Secret (sealed, external or created by your platform) and reference it under `secrets:` with `keys:` or `envFrom: true`";
+
+fn report_literal(pointer: &str, key: &str, text: &str, report: &mut Report<'_>) {
+    match literal_secret(key, text) {
+        Some(Literal::Name) => report(
+            pointer,
+            format!("`{key}` looks like a secret, and a spec holds no secret values"),
+            Some(SECRET_HELP.into()),
+        ),
+        Some(Literal::Value(what)) => report(
+            pointer,
+            format!("`{key}` holds {what}, and a spec holds no secret values"),
+            Some("move it to a Secret and reference it under `secrets:`".into()),
+        ),
+        None => {}
+    }
+}
+
+/// Refuses literal secrets in command lines (`command`, `args`: `--password x`) and in
+/// annotations, wherever the spec has them.
+fn check_commands_and_annotations(value: &Value, pointer: &str, report: &mut Report<'_>) {
+    let Value::Object(map) = value else {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter().enumerate() {
+                check_commands_and_annotations(item, &format!("{pointer}/{i}"), report);
             }
+        }
+        return;
+    };
+    for (key, v) in map {
+        let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(key));
+        match v {
+            Value::Array(items) if key == "command" || key == "args" => {
+                let args: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                if args.len() != items.len() {
+                    continue;
+                }
+                for (i, what) in secret_arguments(&args) {
+                    report(
+                        &format!("{child}/{i}"),
+                        format!("`{key}` holds {what}, and a spec holds no secret values"),
+                        Some("pass it from a Secret: an env var from `secrets:`, referenced as `$(NAME)`".into()),
+                    );
+                }
+            }
+            Value::Object(annotations) if key.ends_with("nnotations") => {
+                for (name, text) in annotations {
+                    if let Some(text) = text.as_str() {
+                        let at = format!("{child}/{}", crate::manifest::yaml::escape_token(name));
+                        report_literal(&at, name, text, report);
+                    }
+                }
+            }
+            _ => check_commands_and_annotations(v, &child, report),
         }
     }
 }

@@ -423,6 +423,21 @@ fn schema_diagnostic(
     locate_key: &dyn Fn(&str) -> Location,
 ) -> Vec<SpecDiagnostic> {
     let key = key_path(pointer);
+    // A value at a secret path, or one that holds a secret, is never quoted.
+    let secret = crate::secrets::is_secret_path(pointer)
+        || instance
+            .as_str()
+            .is_some_and(crate::secrets::contains_secret);
+    let describe = |v: &Value| match v {
+        Value::Array(_) | Value::Object(_) => describe(v),
+        _ if secret => "a secret value".to_string(),
+        _ => describe(v),
+    };
+    let fallback = if secret {
+        fallback.replace(&instance.to_string(), "<secret>")
+    } else {
+        fallback.to_string()
+    };
     let one = |message: String, help: Option<String>| {
         vec![SpecDiagnostic {
             location: locate_value(pointer),
@@ -498,6 +513,7 @@ fn schema_diagnostic(
                 .unwrap_or_default();
             let found = instance
                 .as_str()
+                .filter(|_| !secret)
                 .map_or(describe(instance), |s| format!("`{s}`"));
             let suggestion = instance.as_str().and_then(|s| {
                 let names: Vec<String> = options

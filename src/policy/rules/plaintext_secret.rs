@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::{all_containers, container_label};
 use crate::policy::model::compose_environment;
 use crate::policy::{Hits, ObjectSet, Rule, RuleMeta, declare_rule};
-use crate::secrets::{is_reference, is_secret_name as secret_name, url_with_password};
+use crate::secrets::{Literal, literal_secret, secret_arguments};
 
 declare_rule! {
     /// Secret values must not be written in manifests.
@@ -15,10 +15,18 @@ declare_rule! {
     /// - a Secret object with values in `data` or `stringData` (base64 is an encoding, not
     ///   encryption);
     /// - a container `env` entry with a literal `value` whose name looks secret (`PASSWORD`,
-    ///   `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`, `CREDENTIAL`), or any
-    ///   value holding a URL with a password (`postgres://user:pass@host`);
-    /// - the same in a Compose service's `environment:` (values from `${VARIABLES}` are
-    ///   fine).
+    ///   `PASS`, `PWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, `SIGNING_KEY`,
+    ///   `CREDENTIAL`, `DSN`, ...), or any value that carries a credential itself: a URL with
+    ///   a password (`postgres://user:pass@host`), a PEM private key, a JWT, a `Bearer`
+    ///   token, a well-known token (`ghp_...`, `sk_live_...`, `AKIA...`), or a
+    ///   `password=...` inside a connection string;
+    /// - a container's `command` and `args` with a password flag and its value
+    ///   (`--requirepass x`, `--password=x`) or a credential;
+    /// - annotations (of any object and of pod templates) that hold a secret the same way;
+    /// - the same in a Compose service's `environment:`, `command` and `entrypoint`.
+    ///
+    /// References are fine: `valueFrom.secretKeyRef`, `$(VAR)` in arguments, `${VARIABLE}`
+    /// in Compose, `<placeholder>` and empty values.
     ///
     /// Findings name the keys, never the values.
     ///
@@ -49,15 +57,48 @@ declare_rule! {
     }
 }
 
-fn literal_secret(name: &str, value: &str) -> Option<&'static str> {
-    let value = value.trim();
-    if value.is_empty() || is_reference(value) {
-        return None;
+/// What a literal secret holds, in a finding's words.
+fn what(literal: Literal) -> String {
+    match literal {
+        Literal::Name => "holds a literal secret".into(),
+        Literal::Value(what) => format!("holds {what}"),
     }
-    if url_with_password(value) {
-        return Some("holds a URL with a password");
+}
+
+/// The secrets in the command line under `field` (a list of arguments, or one string in
+/// Compose): the pointer of each below its container or service (`/args/1`), and what it
+/// holds.
+fn command_secrets(field: &str, value: &Value) -> Vec<(String, &'static str)> {
+    match value {
+        Value::Array(items) => {
+            let args: Vec<&str> = items.iter().map(|v| v.as_str().unwrap_or("")).collect();
+            secret_arguments(&args)
+                .into_iter()
+                .map(|(i, what)| (format!("/{field}/{i}"), what))
+                .collect()
+        }
+        Value::String(line) => secret_arguments(&[line])
+            .into_iter()
+            .map(|(_, what)| (format!("/{field}"), what))
+            .collect(),
+        _ => Vec::new(),
     }
-    secret_name(name).then_some("holds a literal secret")
+}
+
+/// The annotation maps of the objects: each document's own `metadata.annotations`, and its
+/// pod template's for workloads, as `(document, pointer)`.
+fn annotation_maps(set: &ObjectSet<'_>) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = (0..set.docs.len())
+        .map(|i| (i, "/metadata/annotations".to_string()))
+        .collect();
+    for w in &set.workloads {
+        let labels = w.kind.labels_pointer();
+        let template = labels.trim_end_matches("labels").to_string() + "annotations";
+        if template != "/metadata/annotations" {
+            out.push((w.doc, template));
+        }
+    }
+    out
 }
 
 impl Rule for PlaintextSecret {
@@ -90,7 +131,41 @@ impl Rule for PlaintextSecret {
                 .spec("secrets");
             }
         }
+        for (i, pointer) in annotation_maps(set) {
+            let doc = &set.docs[i];
+            let Some(map) = doc.value.pointer(&pointer).and_then(Value::as_object) else {
+                continue;
+            };
+            for (name, value) in map {
+                let Some(found) = value.as_str().and_then(|v| literal_secret(name, v)) else {
+                    continue;
+                };
+                out.at_value(
+                    i,
+                    format!("{pointer}/{}", crate::manifest::yaml::escape_token(name)),
+                    format!(
+                        "annotation `{name}` of {} {}",
+                        doc.name().map_or("the object".to_string(), |n| format!("`{n}`")),
+                        what(found)
+                    ),
+                    "keep secrets out of annotations: put them in a Secret that is created outside the repository",
+                )
+                .spec("secrets");
+            }
+        }
         for (w, c) in all_containers(set) {
+            for field in ["command", "args"] {
+                let Some(line) = c.get(field) else { continue };
+                for (sub, what) in command_secrets(field, line) {
+                    out.at_value(
+                        w.doc,
+                        c.at(&sub),
+                        format!("`{field}` of {} holds {what}", container_label(c)),
+                        "pass it from a Secret: an env var with `valueFrom.secretKeyRef`, referenced in the argument as `$(NAME)`",
+                    )
+                    .spec("secrets");
+                }
+            }
             let Some(env) = c.get("env").and_then(Value::as_array) else {
                 continue;
             };
@@ -101,11 +176,11 @@ impl Rule for PlaintextSecret {
                 ) else {
                     continue;
                 };
-                if let Some(what) = literal_secret(name, value) {
+                if let Some(found) = literal_secret(name, value) {
                     out.at_value(
                         w.doc,
                         c.at(&format!("/env/{j}/value")),
-                        format!("env `{name}` of {} {what}", container_label(c)),
+                        format!("env `{name}` of {} {}", container_label(c), what(found)),
                         "use `valueFrom.secretKeyRef` to a Secret that is created outside the repository",
                     )
                     .spec("secrets");
@@ -113,14 +188,27 @@ impl Rule for PlaintextSecret {
             }
         }
         for s in &set.compose {
+            for field in ["command", "entrypoint"] {
+                let Some(line) = s.get(field) else { continue };
+                for (sub, what) in command_secrets(field, line) {
+                    out.at_value(
+                        s.doc,
+                        s.at(&sub),
+                        format!("`{field}` of service `{}` holds {what}", s.name),
+                        "pass it from the shell or an untracked env file (`${VARIABLE}`), or use Compose `secrets:`",
+                    )
+                    .spec("secrets")
+                    .service(s.name);
+                }
+            }
             for (name, value, pointer) in compose_environment(s) {
                 if let Some(value) = value
-                    && let Some(what) = literal_secret(&name, &value)
+                    && let Some(found) = literal_secret(&name, &value)
                 {
                     out.at_value(
                         s.doc,
                         pointer,
-                        format!("environment `{name}` of service `{}` {what}", s.name),
+                        format!("environment `{name}` of service `{}` {}", s.name, what(found)),
                         "pass it from the shell or an untracked env file (`${VARIABLE}`), or use Compose `secrets:`",
                     )
                     .spec("secrets")
@@ -136,17 +224,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_looking_values() {
-        assert!(secret_name("POSTGRES_PASSWORD"));
-        assert!(secret_name("jwt_secret_key"));
-        assert!(!secret_name("PASSWORD_FILE"));
-        assert!(!secret_name("LOG_LEVEL"));
-        assert!(url_with_password(
-            "postgresql://postgres:postgres@db:5432/janua"
-        ));
-        assert!(!url_with_password("redis://redis:6379/0"));
-        assert!(!url_with_password("postgres://user:${DB_PASSWORD}@db/x"));
-        assert!(!url_with_password("https://example.com/a@b"));
-        assert_eq!(literal_secret("DB_PASSWORD", "${DB_PASSWORD}"), None);
+    fn commands() {
+        let args = serde_json::json!(["redis-server", "--requirepass", "hunter2"]);
+        assert_eq!(
+            command_secrets("args", &args),
+            [("/args/2".to_string(), "a password argument")]
+        );
+        let line = serde_json::json!("redis-server --requirepass hunter2");
+        assert_eq!(
+            command_secrets("command", &line),
+            [("/command".to_string(), "a password argument")]
+        );
+        let fine = serde_json::json!(["redis-server", "--requirepass", "$(REDIS_PASSWORD)"]);
+        assert!(command_secrets("args", &fine).is_empty());
     }
 }

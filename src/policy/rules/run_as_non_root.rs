@@ -14,7 +14,9 @@ declare_rule! {
     /// Every container (init containers too) must run with `runAsNonRoot: true` or a non-zero
     /// `runAsUser`, set on the container or inherited from the pod's `securityContext`. A
     /// `runAsUser: 0` anywhere fires, as does `runAsNonRoot: false` without a non-zero user.
-    /// For Compose, a service must set `user:` to something other than `root` or `0`.
+    /// An effective `runAsGroup: 0` (the container's, else the pod's) fires too: the process
+    /// then runs with the root group. For Compose, a service must set `user:` to something
+    /// other than `root` or `0`, with a group other than `root` or `0` (`1000:0`).
     ///
     /// ## Why it matters
     ///
@@ -55,6 +57,20 @@ impl Rule for RunAsNonRoot {
 
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (w, c) in all_containers(set) {
+            if let Some(group) = w.security(c, "runAsGroup")
+                && group.value.as_i64() == Some(0)
+            {
+                out.at_value(
+                    w.doc,
+                    &group.pointer,
+                    format!(
+                        "{} runs with the root group (`runAsGroup: 0`)",
+                        container_label(c)
+                    ),
+                    "set `runAsGroup` to a non-zero GID (and `fsGroup` for volume access)",
+                )
+                .spec("securityContext.runAsGroup");
+            }
             let non_root = w.security(c, "runAsNonRoot");
             let user = w.security(c, "runAsUser");
             let uid = user.as_ref().and_then(|u| u.value.as_i64());
@@ -98,7 +114,22 @@ impl Rule for RunAsNonRoot {
                 Some(v) => {
                     let text = scalar_text(v).unwrap_or_default();
                     let who = text.split(':').next().unwrap_or("").trim();
-                    if who == "root" || who == "0" || who.is_empty() {
+                    let group = text.split_once(':').map(|(_, g)| g.trim());
+                    let root = |name: &str| name == "root" || name == "0";
+                    if !(root(who) || who.is_empty()) && group.is_some_and(root) {
+                        out.at_value(
+                            s.doc,
+                            s.at("/user"),
+                            format!(
+                                "service `{}` runs with the root group (`user: {text}`)",
+                                s.name
+                            ),
+                            "set `user:` to a non-root user and group, e.g. \"1000:1000\"",
+                        )
+                        .spec("securityContext.runAsGroup")
+                        .service(s.name);
+                    }
+                    if root(who) || who.is_empty() {
                         out.at_value(
                             s.doc,
                             s.at("/user"),
