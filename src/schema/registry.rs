@@ -11,7 +11,7 @@ use jsonschema::{Draft, Validator};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
-use super::crd;
+use super::{crd, formats};
 use crate::manifest::yaml::unescape_token;
 
 /// The base URI under which schema files are registered for `$ref` resolution.
@@ -631,10 +631,13 @@ fn compile(registry: &jsonschema::Registry<'static>, schema: &Value) -> Result<V
         .map_err(|e| format!("schema does not compile: {e}"))
 }
 
+/// The options of every Kubernetes, CRD and Helm values validator: the formats the API server
+/// enforces are checked ([`formats`]), JSON Schema's own are not.
 fn options<'r>(registry: &'r jsonschema::Registry<'static>) -> jsonschema::ValidationOptions<'r> {
     jsonschema::options()
         .with_draft(Draft::Draft7)
         .should_validate_formats(false)
+        .with_keyword("format", formats::keyword)
         .with_registry(registry)
 }
 

@@ -436,10 +436,12 @@ impl Registry {
             };
         }
         let known = |loc: &str| self.known_properties(loc);
+        // The Compose specification is closed (only `x-` extensions may be added) and Compose
+        // itself rejects unknown keys, so a Compose file is always checked strictly.
         let ctx = Context {
             root: value,
             known_properties: &known,
-            strict: self.options().strict,
+            strict: self.options().strict || target == Target::Compose,
         };
         let problems = messages::problems(validator.iter_errors(value), &ctx);
         if problems.is_empty() {

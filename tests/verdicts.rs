@@ -1,0 +1,83 @@
+//! Black-box tests of verdicts that real manifests hit: valid input that must pass, and invalid
+//! input that must fail at the offending field. Fixtures are in `tests/fixtures/verdicts/`.
+
+mod common;
+
+use std::process::Command;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/verdicts");
+
+/// Runs shipshape in the fixtures folder: stdout and the exit code.
+fn run(args: &[&str]) -> (String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args(args)
+        .current_dir(FIXTURES)
+        .output()
+        .expect("shipshape runs");
+    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    assert_eq!(stderr, "", "stderr of shipshape {args:?}");
+    (
+        stdout,
+        out.status.code().expect("shipshape exits with a code"),
+    )
+}
+
+fn assert_contains(haystack: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(
+            haystack.contains(needle),
+            "expected {needle:?} in:\n{haystack}"
+        );
+    }
+}
+
+#[test]
+fn crd_schemas_hold_json_values_in_default_enum_and_example() {
+    let (out, code) = run(&["validate", "--strict", "crontab-crd.yaml"]);
+    assert_eq!(
+        out, "1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped\n",
+        "the Kubernetes documentation's CronTab CRD is valid"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn integer_formats_and_base64_are_enforced() {
+    let (out, code) = run(&["validate", "out-of-range.yaml"]);
+    assert_contains(
+        &out,
+        &[
+            "out-of-range.yaml:6:13: error[schema/schema]: spec.replicas: 2147483648 is out of range for int32 (from -2147483648 to 2147483647)",
+            "out-of-range.yaml:15:38: error[schema/schema]: spec.template.spec.terminationGracePeriodSeconds: 9223372036854775808 is out of range for int64",
+            "out-of-range.yaml:28:8: error[schema/schema]: data.bad: is not valid base64",
+            "2 resources: 0 valid, 2 invalid",
+        ],
+    );
+    assert!(!out.contains("data.good"), "valid base64 passes:\n{out}");
+    assert!(
+        !out.contains("hunter2"),
+        "a Secret's value is never shown:\n{out}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn compose_files_are_always_validated_strictly() {
+    for args in [
+        &["validate", "compose-unknown-keys.yaml"][..],
+        &["validate", "--strict", "compose-unknown-keys.yaml"][..],
+    ] {
+        let (out, code) = run(args);
+        assert_contains(
+            &out,
+            &[
+                "compose-unknown-keys.yaml:3:5: error[schema/schema]: services.web.imagee: unknown field",
+                "compose-unknown-keys.yaml:5:1: error[schema/schema]: servicez: unknown field",
+                "1 resource: 0 valid, 1 invalid",
+            ],
+        );
+        assert!(!out.contains("x-note"), "extensions are allowed:\n{out}");
+        assert_eq!(code, 1, "{args:?}");
+    }
+}
