@@ -81,3 +81,29 @@ fn compose_files_are_always_validated_strictly() {
         assert_eq!(code, 1, "{args:?}");
     }
 }
+
+#[test]
+fn typed_lists_are_expanded_and_each_item_checked_at_its_location() {
+    let (out, code) = run(&["validate", "typed-lists.yaml"]);
+    assert_contains(
+        &out,
+        &[
+            "typed-lists.yaml:15:13: error[schema/schema]: data.PORT: a list is not a string",
+            "typed-lists.yaml:33:17: error[schema/schema]: spec.replicas: \"three\" is not an integer",
+            "typed-lists.yaml:10:5: ConfigMap/broken: invalid",
+            "typed-lists.yaml:30:5: Deployment/web: invalid",
+            "4 resources: 2 valid, 2 invalid, 0 errors, 0 skipped",
+        ],
+    );
+    assert!(!out.contains("missing-schema"), "{out}");
+    assert_eq!(code, 1);
+
+    let (out, code) = run(&["lint", "--select", "image-tag-pinned", "typed-lists.yaml"]);
+    assert_contains(
+        &out,
+        &[
+            "typed-lists.yaml:44:22: error[SS501/image-tag-pinned]: image `nginx:latest` uses the `latest` tag (container `web`)",
+        ],
+    );
+    assert_eq!(code, 1);
+}

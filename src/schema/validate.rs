@@ -1,5 +1,6 @@
-//! Validation of documents: target detection, `kind: List` items, removed APIs, missing
-//! schemas, skips, and the findings with their locations.
+//! Validation of documents: target detection, the items of lists (`kind: List` and typed lists
+//! such as `ConfigMapList`, see [`manifest::List`]), removed APIs, missing schemas, skips, and
+//! the findings with their locations.
 
 use std::sync::Arc;
 
@@ -197,15 +198,6 @@ impl<'v> Head<'v> {
         self.kind.and_then(Value::as_str)
     }
 
-    /// A `kind: List` with its items.
-    fn list_items(&self) -> Option<&'v Vec<Value>> {
-        if self.kind() == Some("List") {
-            self.items.and_then(Value::as_array)
-        } else {
-            None
-        }
-    }
-
     /// `metadata.name` and `metadata.namespace`.
     fn name_and_namespace(&self) -> (Option<&'v str>, Option<&'v str>) {
         let (mut name, mut namespace) = (None, None);
@@ -276,11 +268,13 @@ impl Registry {
         for (doc, head) in docs.iter().zip(&heads) {
             let target = by_name.or_else(|| head.target());
             if target == Some(Target::Kubernetes)
-                && let Some(items) = head.list_items()
+                && head.items.is_some()
+                && let Some(list) = manifest::List::of(&doc.value)
             {
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in list.items.iter().enumerate() {
                     let prefix = format!("/items/{i}");
-                    add(doc, &prefix, item, &Head::of(item), target);
+                    let item = list.typed_item(item);
+                    add(doc, &prefix, &item, &Head::of(&item), target);
                 }
                 continue;
             }
