@@ -107,3 +107,65 @@ fn typed_lists_are_expanded_and_each_item_checked_at_its_location() {
     );
     assert_eq!(code, 1);
 }
+
+/// The `file:line:col: severity[code/name]: message` lines of a text report.
+fn finding_lines(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter(|l| l.contains(": error[") || l.contains(": warning[") || l.contains(": info["))
+        .collect()
+}
+
+#[test]
+fn a_replication_controller_is_a_workload() {
+    let (out, code) = run(&[
+        "lint",
+        "--select",
+        "pdb-required,selector-matches-template,liveness-probe,image-tag-pinned",
+        "replication-controller.yaml",
+    ]);
+    assert_eq!(
+        finding_lines(&out),
+        [
+            "replication-controller.yaml:6:13: error[SS401/pdb-required]: ReplicationController/legacy runs 2 replicas but no PodDisruptionBudget selects its pods",
+            "replication-controller.yaml:7:3: error[SS702/selector-matches-template]: selector `app=legacy-web` does not match the pod template's labels",
+            "replication-controller.yaml:15:11: error[SS201/liveness-probe]: container `web` has no liveness probe",
+            "replication-controller.yaml:16:18: error[SS501/image-tag-pinned]: image `nginx:latest` uses the `latest` tag (container `web`)",
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn services_may_select_the_pods_of_jobs_by_their_generated_labels() {
+    let (out, code) = run(&[
+        "lint",
+        "--select",
+        "service-selects-pods",
+        "service-selects-job-pods.yaml",
+    ]);
+    assert_eq!(
+        finding_lines(&out),
+        [
+            "service-selects-job-pods.yaml:68:3: error[SS701/service-selects-pods]: selector `job-name=no-such-job` matches no pods"
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn services_may_select_pods_that_custom_resources_create() {
+    let (out, code) = run(&[
+        "lint",
+        "--select",
+        "service-selects-pods",
+        "service-selects-operator-pods.yaml",
+    ]);
+    assert_eq!(
+        finding_lines(&out),
+        [
+            "service-selects-operator-pods.yaml:63:3: error[SS701/service-selects-pods]: selector `app=wbe` matches no pods"
+        ],
+        "the Service next to the operator's database passes; a ServiceMonitor creates no pods"
+    );
+    assert_eq!(code, 1);
+}
