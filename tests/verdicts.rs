@@ -169,3 +169,64 @@ fn services_may_select_pods_that_custom_resources_create() {
     );
     assert_eq!(code, 1);
 }
+
+/// The object a finding names in the JSON report, by rule code.
+fn json_objects(out: &str, code: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(out).expect("JSON output");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f["line"], f["column"], f["object"], f["message"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_duplicate_key_is_one_finding_on_its_object_for_validate_and_lint() {
+    let expected = [
+        "7:3 \"ConfigMap/first\" \"duplicate key `mode` (first defined at line 6); remove one of them\"".to_string(),
+    ];
+    for args in [
+        &["validate", "duplicate-key.yaml"][..],
+        &["validate", "--strict", "duplicate-key.yaml"][..],
+    ] {
+        let (out, code) = run(args);
+        assert_contains(
+            &out,
+            &[
+                "duplicate-key.yaml:7:3: error[duplicate-key/duplicate-key]: duplicate key `mode` (first defined at line 6)",
+                "duplicate-key.yaml:14:13: error[schema/schema]: spec.replicas: \"three\" is not an integer",
+                "duplicate-key.yaml:1:1: ConfigMap/first: invalid",
+                "2 resources: 0 valid, 2 invalid, 0 errors, 0 skipped",
+            ],
+        );
+        assert_eq!(code, 1, "{args:?}");
+        let mut json_args = args.to_vec();
+        json_args.extend(["--format", "json"]);
+        assert_eq!(json_objects(&run(&json_args).0, "duplicate-key"), expected);
+    }
+    let (out, code) = run(&["lint", "--select", "image-tag-pinned", "duplicate-key.yaml"]);
+    assert_contains(
+        &out,
+        &[
+            "duplicate-key.yaml:7:3: error[duplicate-key/duplicate-key]: duplicate key `mode` (first defined at line 6)",
+            "duplicate-key.yaml:25:18: error[SS501/image-tag-pinned]: image `nginx:latest`",
+        ],
+    );
+    assert_eq!(code, 1, "a finding, not an input error");
+    let (out, _) = run(&[
+        "lint",
+        "--select",
+        "image-tag-pinned",
+        "--format",
+        "json",
+        "duplicate-key.yaml",
+    ]);
+    assert_eq!(json_objects(&out, "duplicate-key"), expected);
+}

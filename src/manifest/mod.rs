@@ -499,6 +499,38 @@ pub fn load(source: &Arc<Source>) -> Result<Vec<Document>, LoadError> {
     load_with(source, &LoadOptions::default())
 }
 
+/// A duplicate key and where it is, reported by [`load_checking_duplicates`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The reader's error: the second key's position and a message naming both lines.
+    pub error: LoadError,
+    /// The index (in the returned documents) of the document that holds it.
+    pub document: Option<usize>,
+}
+
+/// Reads a source as [`load`] does, but a duplicate key does not stop it: the documents are
+/// read with the last of the keys winning, and the (first) duplicate is returned with the
+/// document that holds it, for the caller to report on that object. Other errors are errors.
+pub fn load_checking_duplicates(
+    source: &Arc<Source>,
+) -> Result<(Vec<Document>, Option<DuplicateKey>), LoadError> {
+    match load(source) {
+        Ok(docs) => Ok((docs, None)),
+        Err(error) if error.message.starts_with("duplicate key") => {
+            let docs = load_with(
+                source,
+                &LoadOptions {
+                    allow_duplicate_keys: true,
+                },
+            )?;
+            let at = error.pos.unwrap_or_default();
+            let document = docs.iter().rposition(|d| d.pos <= at);
+            Ok((docs, Some(DuplicateKey { error, document })))
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// [`load`] with options. Values are parsed without positions (fast); positions are
 /// computed on demand by [`Document::locate`].
 pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Document>, LoadError> {

@@ -84,7 +84,7 @@ pub struct Options {
     pub kubernetes_version: Option<String>,
     /// Extra schema folders: shipshape schema files (`*.json`) and CRDs (`*.yaml`, `*.yml`).
     pub schema_locations: Vec<PathBuf>,
-    /// Unknown fields are errors (duplicate keys are handled when loading).
+    /// Unknown fields are errors (always for Compose files; duplicate keys always are).
     pub strict: bool,
     /// A resource without a schema is skipped instead of being an error.
     pub ignore_missing_schemas: bool,
