@@ -189,8 +189,8 @@ const BUILTIN_GROUPS: &[&str] = &[
 ];
 
 /// Custom resources known to create no pods (configuration read by a mesh, a monitoring
-/// stack or a certificate manager): `(group, kind)`, where an empty kind stands for every kind
-/// of the group.
+/// stack or a certificate manager, and kustomize's own files, which never reach a cluster):
+/// `(group, kind)`, where an empty kind stands for every kind of the group.
 const PODLESS_CUSTOM_KINDS: &[(&str, &str)] = &[
     ("monitoring.coreos.com", "ServiceMonitor"),
     ("monitoring.coreos.com", "PodMonitor"),
@@ -199,6 +199,7 @@ const PODLESS_CUSTOM_KINDS: &[(&str, &str)] = &[
     ("networking.istio.io", ""),
     ("security.istio.io", ""),
     ("cert-manager.io", ""),
+    ("kustomize.config.k8s.io", ""),
 ];
 
 /// Whether an object may make pods that no pod template in the set describes: a custom
