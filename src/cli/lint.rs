@@ -3,7 +3,8 @@
 //! Every file given to one call (files, folders searched recursively, `-` for stdin) forms one
 //! set, so cross-resource rules see all of them. Files that cannot be read or parsed are
 //! reported as findings and make the exit code 2; the other files are still linted. No
-//! documents at all (an empty stdin) is an input error too.
+//! documents at all (an empty stdin) is an input error too. A duplicate key is a finding on
+//! the object that holds it (as `validate` reports it), and its file is linted.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use crate::manifest::{self, Document, LoadError, Source};
 use crate::policy::{self, Date, LintContext, Profile};
 use crate::progress::Progress;
 use crate::report::{Finding, OutputArgs, Report, RuleRef, Severity};
+use crate::schema::validate::duplicate_key_finding;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
@@ -114,8 +116,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let sources = read_sources(&args.paths)?;
     let progress = Progress::new("lint", "files", sources.len());
-    let (docs, load_errors) = load_all(&sources, &progress);
-    if docs.is_empty() && load_errors.is_empty() {
+    let (docs, duplicates, load_errors) = load_all(&sources, &progress);
+    if docs.is_empty() && load_errors.is_empty() && duplicates.is_empty() {
         drop(progress);
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!(
@@ -128,6 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     drop(progress);
     // Spec keys only mean something for output rendered from an environment spec.
     findings.iter_mut().for_each(|f| f.spec_hint = None);
+    findings.extend(duplicates);
     findings.extend(load_errors.iter().map(load_finding));
     let mut report = Report {
         command: "lint".into(),
@@ -209,16 +212,22 @@ fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, Loa
         .collect())
 }
 
-/// Parses every source (in parallel); documents keep the sources' order.
+/// Parses every source (in parallel); documents keep the sources' order. Returns the
+/// documents, the findings of duplicate keys, and the files that cannot be read.
 fn load_all(
     sources: &[Result<Arc<Source>, LoadError>],
     progress: &Progress,
-) -> (Vec<Document>, Vec<LoadError>) {
-    let loaded: Vec<Result<Vec<Document>, LoadError>> = sources
+) -> (Vec<Document>, Vec<Finding>, Vec<LoadError>) {
+    /// A file's documents and the finding of its duplicate key, if it has one.
+    type Loaded = (Vec<Document>, Option<Finding>);
+    let loaded: Vec<Result<Loaded, LoadError>> = sources
         .par_iter()
         .map(|s| {
             let docs = match s {
-                Ok(source) => manifest::load(source),
+                Ok(source) => manifest::load_checking_duplicates(source).map(|(docs, dup)| {
+                    let finding = dup.map(|d| duplicate_key_finding(&docs, &d));
+                    (docs, finding)
+                }),
                 Err(e) => Err(e.clone()),
             };
             progress.advance(1);
@@ -226,14 +235,18 @@ fn load_all(
         })
         .collect();
     let mut docs = Vec::new();
+    let mut duplicates = Vec::new();
     let mut errors = Vec::new();
     for l in loaded {
         match l {
-            Ok(d) => docs.extend(d),
+            Ok((d, duplicate)) => {
+                docs.extend(d);
+                duplicates.extend(duplicate);
+            }
             Err(e) => errors.push(e),
         }
     }
-    (docs, errors)
+    (docs, duplicates, errors)
 }
 
 fn load_finding(e: &LoadError) -> Finding {

@@ -25,8 +25,8 @@ pub struct Args {
     /// Files or folders (searched recursively for .yaml, .yml and .json); `-` reads stdin.
     #[arg(required = true, value_name = "PATH|-")]
     pub paths: Vec<String>,
-    /// Unknown fields and duplicate keys are errors (the default for rendered output in
-    /// `check`).
+    /// Unknown fields are errors (the default for rendered output in `check`, and always for
+    /// Compose files). Duplicate keys are always errors.
     #[arg(long)]
     pub strict: bool,
     /// Skip resources that have no schema instead of reporting them as errors.

@@ -409,6 +409,66 @@ impl Positions<'_> {
     }
 }
 
+/// A list document: `kind: List`, or a typed list such as `ConfigMapList` or `RoleList` (what
+/// `kubectl get -o yaml` and the API server write), with an `items` list.
+#[derive(Debug, Clone, Copy)]
+pub struct List<'v> {
+    /// The items, each an object of its own.
+    pub items: &'v [Value],
+    /// For a typed list, the `apiVersion` and kind of its items: the API server leaves them
+    /// out of the items of a typed list.
+    pub item_type: Option<(&'v str, &'v str)>,
+}
+
+impl<'v> List<'v> {
+    /// The list a document is, if it is one: its kind is `List` or ends in `List`, and it has
+    /// an `items` list.
+    pub fn of(value: &'v Value) -> Option<List<'v>> {
+        let kind = value.get("kind")?.as_str()?;
+        let prefix = kind.strip_suffix("List")?;
+        let items = value.get("items")?.as_array()?;
+        let api_version = value.get("apiVersion").and_then(Value::as_str);
+        let item_type = match (prefix, api_version) {
+            ("", _) | (_, None) => None,
+            (kind, Some(api_version)) => Some((api_version, kind)),
+        };
+        Some(List { items, item_type })
+    }
+
+    /// An item with the `apiVersion` and `kind` it has in a typed list filled in where it
+    /// leaves them out (borrowed unchanged when it has both or the list is not typed).
+    pub fn typed_item(&self, item: &'v Value) -> std::borrow::Cow<'v, Value> {
+        use std::borrow::Cow;
+        let Some((api_version, kind)) = self.item_type else {
+            return Cow::Borrowed(item);
+        };
+        let Value::Object(fields) = item else {
+            return Cow::Borrowed(item);
+        };
+        if fields.contains_key("apiVersion") && fields.contains_key("kind") {
+            return Cow::Borrowed(item);
+        }
+        let mut typed = serde_json::Map::with_capacity(fields.len() + 2);
+        typed.insert(
+            "apiVersion".into(),
+            fields
+                .get("apiVersion")
+                .cloned()
+                .unwrap_or_else(|| api_version.into()),
+        );
+        typed.insert(
+            "kind".into(),
+            fields.get("kind").cloned().unwrap_or_else(|| kind.into()),
+        );
+        for (key, field) in fields {
+            if key != "apiVersion" && key != "kind" {
+                typed.insert(key.clone(), field.clone());
+            }
+        }
+        Cow::Owned(Value::Object(typed))
+    }
+}
+
 /// `Kind/name` or `Kind/namespace/name` of an object for messages, with `<no kind>` and
 /// `<no name>` for what it lacks.
 pub fn object_display_name(
@@ -437,6 +497,38 @@ pub struct LoadOptions {
 /// not returned then (the file cannot be trusted past the error). Duplicate keys are errors.
 pub fn load(source: &Arc<Source>) -> Result<Vec<Document>, LoadError> {
     load_with(source, &LoadOptions::default())
+}
+
+/// A duplicate key and where it is, reported by [`load_checking_duplicates`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The reader's error: the second key's position and a message naming both lines.
+    pub error: LoadError,
+    /// The index (in the returned documents) of the document that holds it.
+    pub document: Option<usize>,
+}
+
+/// Reads a source as [`load`] does, but a duplicate key does not stop it: the documents are
+/// read with the last of the keys winning, and the (first) duplicate is returned with the
+/// document that holds it, for the caller to report on that object. Other errors are errors.
+pub fn load_checking_duplicates(
+    source: &Arc<Source>,
+) -> Result<(Vec<Document>, Option<DuplicateKey>), LoadError> {
+    match load(source) {
+        Ok(docs) => Ok((docs, None)),
+        Err(error) if error.message.starts_with("duplicate key") => {
+            let docs = load_with(
+                source,
+                &LoadOptions {
+                    allow_duplicate_keys: true,
+                },
+            )?;
+            let at = error.pos.unwrap_or_default();
+            let document = docs.iter().rposition(|d| d.pos <= at);
+            Ok((docs, Some(DuplicateKey { error, document })))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// [`load`] with options. Values are parsed without positions (fast); positions are

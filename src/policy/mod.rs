@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use crate::manifest::{Document, Positions};
+use crate::manifest::{Document, List, Positions};
 use crate::report::{Finding, RuleDoc, RuleRef, Severity};
 
 pub use environment::environment_context;
@@ -344,43 +344,36 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
     findings
 }
 
-/// Splits `kind: List` documents (and `<Kind>List`s) into one document per item, so rules see
-/// the items as objects. Returns `None` when there is no list (the common case: nothing is
-/// copied); otherwise the documents and, for each, the pointer of the item in its file's
-/// document (empty for documents that are not list items).
+/// Splits list documents (`kind: List` and typed lists such as `ConfigMapList`, see
+/// [`List`]) into one document per item, so rules see the items as objects. Returns `None`
+/// when there is no list (the common case: nothing is copied); otherwise the documents and,
+/// for each, the pointer of the item in its file's document (empty for documents that are not
+/// list items).
 fn expand_lists(docs: &[Document]) -> Option<(Vec<Document>, Vec<String>)> {
-    let is_list = |d: &Document| {
-        d.kind().is_some_and(|k| k.ends_with("List"))
-            && d.value
-                .get("items")
-                .is_some_and(serde_json::Value::is_array)
-    };
-    if !docs.iter().any(is_list) {
+    if !docs.iter().any(|d| List::of(&d.value).is_some()) {
         return None;
     }
     let mut out = Vec::new();
     let mut bases = Vec::new();
     for d in docs {
-        if !is_list(d) {
+        let Some(list) = List::of(&d.value) else {
             out.push(d.clone());
             bases.push(String::new());
             continue;
-        }
-        for (i, item) in d.value["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        };
+        for (i, item) in list.items.iter().enumerate() {
             let base = format!("/items/{i}");
-            let mut doc = d.clone();
             let at = d.locate(&base);
-            doc.pos = crate::manifest::Pos {
-                line: at.line,
-                col: at.col,
-            };
-            doc.value = item.clone();
-            out.push(doc);
+            out.push(Document {
+                source: std::sync::Arc::clone(&d.source),
+                index: d.index,
+                pos: crate::manifest::Pos {
+                    line: at.line,
+                    col: at.col,
+                },
+                value: list.typed_item(item).into_owned(),
+                null_fields: d.null_fields,
+            });
             bases.push(base);
         }
     }

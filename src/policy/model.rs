@@ -1,8 +1,10 @@
 //! What rules look at, extracted once from parsed documents.
 //!
 //! [`ObjectSet`] holds the documents of one lint run with everything derived from them: the
-//! pod spec of every workload kind (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
-//! CronJob, Pod) with its containers, each container's effective security context (pod-level
+//! pod spec of every workload kind (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+//! ReplicationController, Job, CronJob, Pod: [`WorkloadKind`] is the one place that says what
+//! a workload is) with its containers, the labels its pods carry (the template's and those
+//! the controller adds), each container's effective security context (pod-level
 //! settings inherited), the services of Compose files, and indexes that cross-resource rules
 //! use (objects by kind, pods by label, HPAs by target, PDBs). Nothing here re-parses text.
 
@@ -38,6 +40,8 @@ pub enum WorkloadKind {
     DaemonSet,
     /// apps/v1 ReplicaSet.
     ReplicaSet,
+    /// v1 ReplicationController.
+    ReplicationController,
     /// batch/v1 Job.
     Job,
     /// batch/v1 CronJob.
@@ -53,6 +57,7 @@ impl WorkloadKind {
             "StatefulSet" => WorkloadKind::StatefulSet,
             "DaemonSet" => WorkloadKind::DaemonSet,
             "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "ReplicationController" => WorkloadKind::ReplicationController,
             "Job" => WorkloadKind::Job,
             "CronJob" => WorkloadKind::CronJob,
             "Pod" => WorkloadKind::Pod,
@@ -83,13 +88,131 @@ impl WorkloadKind {
         !matches!(self, WorkloadKind::Job | WorkloadKind::CronJob)
     }
 
-    /// Whether the kind has `spec.replicas` (Deployment, StatefulSet, ReplicaSet).
+    /// Whether the kind has `spec.replicas` (Deployment, StatefulSet, ReplicaSet,
+    /// ReplicationController).
     pub fn scalable(self) -> bool {
         matches!(
             self,
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet
+            WorkloadKind::Deployment
+                | WorkloadKind::StatefulSet
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::ReplicationController
         )
     }
+
+    /// The labels the controller adds to the pods besides the template's. Most values are
+    /// only known in the cluster (hashes, uids, generated Job names).
+    fn generated_labels(self) -> &'static [(&'static str, GeneratedValue)] {
+        use GeneratedValue::{Any, CronJobJobName, ObjectName};
+        match self {
+            WorkloadKind::Deployment => &[("pod-template-hash", Any)],
+            WorkloadKind::StatefulSet => &[
+                ("statefulset.kubernetes.io/pod-name", Any),
+                ("apps.kubernetes.io/pod-index", Any),
+                ("controller-revision-hash", Any),
+            ],
+            WorkloadKind::DaemonSet => &[
+                ("controller-revision-hash", Any),
+                ("pod-template-generation", Any),
+            ],
+            WorkloadKind::Job => &[
+                ("job-name", ObjectName),
+                ("batch.kubernetes.io/job-name", ObjectName),
+                ("controller-uid", Any),
+                ("batch.kubernetes.io/controller-uid", Any),
+                ("batch.kubernetes.io/job-completion-index", Any),
+            ],
+            WorkloadKind::CronJob => &[
+                ("job-name", CronJobJobName),
+                ("batch.kubernetes.io/job-name", CronJobJobName),
+                ("controller-uid", Any),
+                ("batch.kubernetes.io/controller-uid", Any),
+                ("batch.kubernetes.io/job-completion-index", Any),
+            ],
+            WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController | WorkloadKind::Pod => {
+                &[]
+            }
+        }
+    }
+}
+
+/// The value of a label a controller adds to its pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GeneratedValue {
+    /// The workload's own name.
+    ObjectName,
+    /// The name of a Job a CronJob creates: the CronJob's name, `-` and a number.
+    CronJobJobName,
+    /// Known only in the cluster: any value.
+    Any,
+}
+
+/// Whether a label key is one that some controller adds to its pods.
+fn is_generated_label(key: &str) -> bool {
+    [
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::Job,
+        WorkloadKind::CronJob,
+    ]
+    .iter()
+    .any(|k| k.generated_labels().iter().any(|(name, _)| *name == key))
+}
+
+/// API groups of Kubernetes itself: their kinds create no pods beyond the workload kinds.
+const BUILTIN_GROUPS: &[&str] = &[
+    "",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "apiregistration.k8s.io",
+    "apps",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "certificates.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "extensions",
+    "flowcontrol.apiserver.k8s.io",
+    "internal.apiserver.k8s.io",
+    "networking.k8s.io",
+    "node.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "resource.k8s.io",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+    "storagemigration.k8s.io",
+];
+
+/// Custom resources known to create no pods (configuration read by a mesh, a monitoring
+/// stack or a certificate manager, and kustomize's own files, which never reach a cluster):
+/// `(group, kind)`, where an empty kind stands for every kind of the group.
+const PODLESS_CUSTOM_KINDS: &[(&str, &str)] = &[
+    ("monitoring.coreos.com", "ServiceMonitor"),
+    ("monitoring.coreos.com", "PodMonitor"),
+    ("monitoring.coreos.com", "PrometheusRule"),
+    ("monitoring.coreos.com", "Probe"),
+    ("networking.istio.io", ""),
+    ("security.istio.io", ""),
+    ("cert-manager.io", ""),
+    ("kustomize.config.k8s.io", ""),
+];
+
+/// Whether an object may make pods that no pod template in the set describes: a custom
+/// resource (an operator's database, a Flagger Canary's primary) unless its kind is known to
+/// create none. Pods of built-in workloads are described by their templates.
+pub fn may_create_unseen_pods(api_version: Option<&str>, kind: &str) -> bool {
+    let group = api_version
+        .and_then(|v| v.rsplit_once('/'))
+        .map_or("", |(group, _)| group);
+    !BUILTIN_GROUPS.contains(&group)
+        && !PODLESS_CUSTOM_KINDS
+            .iter()
+            .any(|&(g, k)| g == group && (k.is_empty() || k == kind))
 }
 
 /// One container of a pod spec.
@@ -200,6 +323,38 @@ impl<'a> Workload<'a> {
         }
     }
 
+    /// `spec.selector` as a selector: a LabelSelector, or for a ReplicationController a plain
+    /// map of labels; `None` when it is not written.
+    pub fn selector(&self) -> Option<LabelSelector> {
+        let raw = self.document.value.pointer("/spec/selector")?;
+        Some(if self.kind == WorkloadKind::ReplicationController {
+            LabelSelector::from_map(Some(raw))
+        } else {
+            LabelSelector::from_label_selector(Some(raw))
+        })
+    }
+
+    /// Whether the workload's pods can satisfy a selector: with the template's labels and
+    /// those the controller adds (a Job's pods carry `job-name`; a hash label can have any
+    /// value).
+    pub fn pods_match(&self, selector: &LabelSelector) -> bool {
+        selector.matches_by(|key| {
+            if let Some(v) = self.labels.and_then(|l| l.get(key)).and_then(scalar_text) {
+                return Some(LabelValue::Is(v));
+            }
+            let (_, generated) = self
+                .kind
+                .generated_labels()
+                .iter()
+                .find(|(name, _)| *name == key)?;
+            Some(match generated {
+                GeneratedValue::ObjectName => LabelValue::Is(Cow::Borrowed(self.name)),
+                GeneratedValue::CronJobJobName => LabelValue::NumberedAfter(self.name),
+                GeneratedValue::Any => LabelValue::Any,
+            })
+        })
+    }
+
     /// The regular (not init) containers.
     pub fn app_containers(&self) -> impl Iterator<Item = &Container<'a>> {
         self.containers.iter().filter(|c| !c.init)
@@ -273,6 +428,17 @@ pub struct LabelSelector {
     pub exprs: Vec<Requirement>,
 }
 
+/// The value a pod's label has, as far as the set shows it.
+#[derive(Debug, Clone)]
+enum LabelValue<'v> {
+    /// This value.
+    Is(Cow<'v, str>),
+    /// A name, `-` and a number (`report-29001234`).
+    NumberedAfter(&'v str),
+    /// Some value only known in the cluster.
+    Any,
+}
+
 /// One `matchExpressions` requirement.
 #[derive(Debug, Clone)]
 pub struct Requirement {
@@ -341,15 +507,36 @@ impl LabelSelector {
 
     /// Whether a set of labels satisfies the selector (an empty selector matches everything).
     pub fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
-        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(scalar_text);
+        self.matches_by(|k| {
+            labels
+                .and_then(|l| l.get(k))
+                .and_then(scalar_text)
+                .map(LabelValue::Is)
+        })
+    }
+
+    /// Whether labels given by a lookup satisfy the selector; a label whose value is unknown
+    /// ([`LabelValue::Any`]) satisfies any requirement that a present label can.
+    fn matches_by<'v>(&self, label: impl Fn(&str) -> Option<LabelValue<'v>>) -> bool {
+        let is = |have: &LabelValue<'_>, want: &str| match have {
+            LabelValue::Is(h) => h == want,
+            LabelValue::NumberedAfter(name) => want
+                .strip_prefix(*name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+            LabelValue::Any => true,
+        };
         self.labels
             .iter()
-            .all(|(k, v)| get(k).is_some_and(|have| have == v.as_str()))
+            .all(|(k, v)| label(k).is_some_and(|have| is(&have, v)))
             && self.exprs.iter().all(|r| {
-                let have = get(&r.key);
+                let have = label(&r.key);
                 match r.operator.as_str() {
-                    "In" => have.is_some_and(|h| r.values.iter().any(|v| *v == h)),
-                    "NotIn" => have.is_none_or(|h| r.values.iter().all(|v| *v != h)),
+                    "In" => have.is_some_and(|h| r.values.iter().any(|v| is(&h, v))),
+                    "NotIn" => match have {
+                        None | Some(LabelValue::Any | LabelValue::NumberedAfter(_)) => true,
+                        Some(LabelValue::Is(h)) => r.values.iter().all(|v| *v != h),
+                    },
                     "Exists" => have.is_some(),
                     "DoesNotExist" => have.is_none(),
                     _ => false,
@@ -524,21 +711,38 @@ impl<'a> ObjectSet<'a> {
         !self.workloads.is_empty()
     }
 
-    /// The workloads in a namespace whose pod labels satisfy a selector.
+    /// The workloads in a namespace whose pods can satisfy a selector (see
+    /// [`Workload::pods_match`]).
     pub fn workloads_matching<'s>(
         &'s self,
         namespace: Option<&'s str>,
         selector: &'s LabelSelector,
     ) -> Box<dyn Iterator<Item = &'s Workload<'a>> + 's> {
+        // The index holds template labels: a selector on a label that controllers add is
+        // checked against every workload.
         let candidates: Box<dyn Iterator<Item = usize> + 's> = match selector.labels.first() {
-            Some(pair) => Box::new(self.by_label.get(pair).into_iter().flatten().copied()),
-            None => Box::new(0..self.workloads.len()),
+            Some(pair) if !is_generated_label(&pair.0) => {
+                Box::new(self.by_label.get(pair).into_iter().flatten().copied())
+            }
+            _ => Box::new(0..self.workloads.len()),
         };
         Box::new(
-            candidates.map(|i| &self.workloads[i]).filter(move |w| {
-                same_namespace(namespace, w.namespace) && selector.matches(w.labels)
-            }),
+            candidates
+                .map(|i| &self.workloads[i])
+                .filter(move |w| same_namespace(namespace, w.namespace) && w.pods_match(selector)),
         )
+    }
+
+    /// Whether pods in a namespace may come from objects the set holds without a pod
+    /// template: custom resources (see [`may_create_unseen_pods`]).
+    pub fn may_hold_unseen_pods(&self, namespace: Option<&str>) -> bool {
+        self.by_kind.iter().any(|(kind, docs)| {
+            docs.iter().any(|&i| {
+                let doc = &self.docs[i];
+                may_create_unseen_pods(doc.api_version(), kind)
+                    && same_namespace(namespace, doc.namespace())
+            })
+        })
     }
 
     /// The object of a kind with a name, in a namespace.

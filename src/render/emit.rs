@@ -4,8 +4,10 @@
 //! Rendered files are read by YAML 1.2 tools (shipshape itself) and by YAML 1.1 tools
 //! (kubectl's go-yaml, PyYAML in docker-compose), which disagree on plain scalars such as
 //! `yes`, `on`, `0755` or `22:22`. A string is written plain only when it is a string for
-//! both; otherwise it is single-quoted (double-quoted with escapes when it holds control
-//! characters or line breaks).
+//! both; otherwise it is single-quoted, or double-quoted with escapes when it holds a
+//! character that neither may carry raw: control characters, the line breaks of YAML 1.1
+//! (NEL U+0085, LS U+2028, PS U+2029, which go-yaml folds or rejects in other styles) and
+//! the other characters YAML does not print (U+FEFF, U+FFFE, U+FFFF).
 
 use serde_json::Value;
 
@@ -88,12 +90,46 @@ fn scalar(value: &Value) -> String {
 pub fn string(s: &str) -> String {
     if is_plain_safe(s) {
         s.to_string()
-    } else if s.chars().any(|c| c.is_control()) {
-        // A JSON string is a valid double-quoted YAML scalar.
-        serde_json::Value::String(s.to_string()).to_string()
+    } else if s.chars().any(needs_escape) {
+        double_quoted(s)
     } else {
         format!("'{}'", s.replace('\'', "''"))
     }
+}
+
+/// Whether a character must be written as an escape (see the module documentation).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+}
+
+/// A double-quoted scalar with JSON's escapes (which YAML 1.1 and 1.2 readers share): `\n`,
+/// `\t`, `\r`, `\b`, `\f`, `\"`, `\\` and `\uxxxx` for every other character that
+/// [`needs_escape`].
+fn double_quoted(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Words that YAML 1.1 or 1.2 readers resolve to booleans or null.
@@ -116,7 +152,7 @@ fn is_plain_safe(s: &str) -> bool {
     if s.ends_with([' ', ':'])
         || s.contains(": ")
         || s.contains(" #")
-        || s.chars().any(|c| c.is_control() || c == '\u{feff}')
+        || s.chars().any(needs_escape)
     {
         return false;
     }
@@ -187,10 +223,71 @@ mod tests {
         );
     }
 
+    /// Strings with YAML 1.1 line breaks and characters YAML does not print.
+    const UNPRINTABLE: [&str; 9] = [
+        "a\u{2028}b",
+        "a\u{2029}b",
+        "a\u{85}b",
+        "\u{2028}",
+        "x\u{7f}y",
+        "x\u{9b}y",
+        "\u{feff}bom",
+        "bell\u{7}\u{8}\u{c}\u{1b}",
+        "q\"\\\u{2028}",
+    ];
+
+    #[test]
+    fn line_breaks_and_unprintable_characters_are_escaped() {
+        for s in UNPRINTABLE {
+            let out = string(s);
+            assert!(out.starts_with('"'), "{s:?} -> {out}");
+            assert!(!out.chars().any(needs_escape), "{s:?} -> {out:?}");
+        }
+        assert_eq!(string("a\u{2028}b\u{85}"), "\"a\\u2028b\\u0085\"");
+        assert_eq!(string("a\u{1b}\u{8}"), "\"a\\u001b\\b\"");
+    }
+
+    /// kubectl (go-yaml, YAML 1.1) reads every such string back unchanged.
+    #[test]
+    fn kubectl_reads_escaped_strings_back() {
+        let data: serde_json::Map<String, Value> = UNPRINTABLE
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("k{i}"), json!(s)))
+            .collect();
+        let object = json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "unprintable"},
+            "data": data,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("configmap.yaml");
+        std::fs::write(&file, to_yaml(&object)).unwrap();
+        let run = std::process::Command::new("kubectl")
+            .args(["label", "--local", "-o", "json", "-f"])
+            .arg(&file)
+            .arg("x=y")
+            .output();
+        let Ok(out) = run else {
+            eprintln!("kubectl is not installed: skipping the check that it reads the output");
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "kubectl cannot read:\n{}\n{}",
+            to_yaml(&object),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(read["data"], object["data"]);
+    }
+
     #[test]
     fn output_reads_back_as_the_same_value() {
         let v = json!({
             "s": ["yes", "22:22", "0755", "a\tb", "x'y", "multi\nline", "é", "#c", "k: v"],
+            "u": UNPRINTABLE,
             "n": [1, -2, 2.5, true, null],
             "nested": [{"a": [{"b": "c"}]}],
         });

@@ -6,6 +6,7 @@
 //! [`Registry::validate_document`] for one document and a known [`Target`].
 
 pub mod crd;
+pub mod formats;
 pub mod messages;
 pub mod registry;
 pub mod removed;

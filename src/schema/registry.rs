@@ -11,7 +11,7 @@ use jsonschema::{Draft, Validator};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
-use super::crd;
+use super::{crd, formats};
 use crate::manifest::yaml::unescape_token;
 
 /// The base URI under which schema files are registered for `$ref` resolution.
@@ -84,7 +84,7 @@ pub struct Options {
     pub kubernetes_version: Option<String>,
     /// Extra schema folders: shipshape schema files (`*.json`) and CRDs (`*.yaml`, `*.yml`).
     pub schema_locations: Vec<PathBuf>,
-    /// Unknown fields are errors (duplicate keys are handled when loading).
+    /// Unknown fields are errors (always for Compose files; duplicate keys always are).
     pub strict: bool,
     /// A resource without a schema is skipped instead of being an error.
     pub ignore_missing_schemas: bool,
@@ -666,10 +666,13 @@ fn compile(registry: &jsonschema::Registry<'static>, schema: &Value) -> Result<V
         .map_err(|e| format!("schema does not compile: {e}"))
 }
 
+/// The options of every Kubernetes, CRD and Helm values validator: the formats the API server
+/// enforces are checked ([`formats`]), JSON Schema's own are not.
 fn options<'r>(registry: &'r jsonschema::Registry<'static>) -> jsonschema::ValidationOptions<'r> {
     jsonschema::options()
         .with_draft(Draft::Draft7)
         .should_validate_formats(false)
+        .with_keyword("format", formats::keyword)
         .with_registry(registry)
 }
 

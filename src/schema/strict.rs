@@ -24,6 +24,10 @@ pub const TIMES: [&str; 2] = [
     "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime",
 ];
 
+/// Definition name of the apiextensions `JSON` type: the fields of a CRD's schema that hold
+/// JSON values (`default`, `example`, the items of `enum`).
+pub const CRD_JSON: &str = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON";
+
 /// The schema of an int-or-string field: an integer, or a string (`8080`, `http`, `25%`).
 pub fn int_or_string_schema() -> Value {
     json!({"type": ["integer", "string"]})
@@ -137,8 +141,10 @@ pub fn pin_kind(schema: &mut Value, api_version: &str, kind: &str) {
     }
 }
 
-/// Replaces the Kubernetes definitions that schemars leaves loose (int-or-string, quantity,
-/// time) with their strict forms.
+/// Replaces the Kubernetes definitions that schemars gets wrong with their true forms: the loose
+/// ones (int-or-string, quantity, time) made strict, and the apiextensions `JSON` type (which
+/// schemars describes as an object) opened to any JSON value, as `default: 1` or
+/// `enum: [a, b]` in a CRD's schema are.
 pub fn fix_kubernetes_definitions(definitions: &mut Map<String, Value>) {
     if definitions.contains_key(INT_OR_STRING) {
         definitions.insert(INT_OR_STRING.into(), int_or_string_schema());
@@ -150,6 +156,9 @@ pub fn fix_kubernetes_definitions(definitions: &mut Map<String, Value>) {
         if definitions.contains_key(name) {
             definitions.insert(name.into(), json!({"type": ["string", "null"]}));
         }
+    }
+    if definitions.contains_key(CRD_JSON) {
+        definitions.insert(CRD_JSON.into(), json!({}));
     }
 }
 

@@ -1,5 +1,6 @@
-//! Validation of documents: target detection, `kind: List` items, removed APIs, missing
-//! schemas, skips, and the findings with their locations.
+//! Validation of documents: target detection, the items of lists (`kind: List` and typed lists
+//! such as `ConfigMapList`, see [`manifest::List`]), removed APIs, missing schemas, skips, and
+//! the findings with their locations.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use serde_json::Value;
 use super::messages::{self, Context};
 use super::registry::{Registry, Target};
 use super::removed::removed_api;
-use crate::manifest::{self, Document, LoadError, LoadOptions, Location, Source};
+use crate::manifest::{self, Document, DuplicateKey, LoadError, Location, Pos, Source};
 use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
 
 /// The rule codes schema validation reports under.
@@ -19,6 +20,8 @@ pub mod codes {
     pub const YAML: &str = "yaml";
     /// The resource uses an API that Kubernetes removed.
     pub const REMOVED_API: &str = "removed-api";
+    /// A mapping of the resource has the same key twice.
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
     /// No schema is known for the resource's `apiVersion` and `kind`.
     pub const MISSING_SCHEMA: &str = "missing-schema";
     /// The document is neither a Kubernetes resource, a Compose file nor Helm values.
@@ -46,7 +49,12 @@ pub mod codes {
             doc(
                 YAML,
                 "The file is not valid YAML.",
-                "A syntax error, a duplicate key (in strict mode) or a file that is not UTF-8 stops the file from being read. The finding points at the line and column where reading failed.",
+                "A syntax error or a file that is not UTF-8 stops the file from being read. The finding points at the line and column where reading failed.",
+            ),
+            doc(
+                DUPLICATE_KEY,
+                "A mapping has the same key twice.",
+                "kubectl and the API server reject a manifest with a duplicate key, and readers that accept one disagree on which value wins. The finding points at the second key and names the line of the first, on the object that holds them; the rest of the file is still checked (with the last value).\n\nRemove one of the two keys.",
             ),
             doc(
                 REMOVED_API,
@@ -197,15 +205,6 @@ impl<'v> Head<'v> {
         self.kind.and_then(Value::as_str)
     }
 
-    /// A `kind: List` with its items.
-    fn list_items(&self) -> Option<&'v Vec<Value>> {
-        if self.kind() == Some("List") {
-            self.items.and_then(Value::as_array)
-        } else {
-            None
-        }
-    }
-
     /// `metadata.name` and `metadata.namespace`.
     fn name_and_namespace(&self) -> (Option<&'v str>, Option<&'v str>) {
         let (mut name, mut namespace) = (None, None);
@@ -236,13 +235,16 @@ impl Registry {
         list_valid: bool,
         part: &mut Report,
     ) {
-        let load = LoadOptions {
-            allow_duplicate_keys: !self.options().strict,
-        };
-        let docs = match manifest::load_with(source, &load) {
-            Ok(docs) => docs,
+        let (docs, duplicate) = match manifest::load_checking_duplicates(source) {
+            Ok(loaded) => loaded,
             Err(e) => return ResourceResult::unreadable(&e).add_to(part),
         };
+        // A duplicate key is a finding on the resource that holds it; the rest is checked.
+        let mut duplicate = duplicate.map(|d| {
+            let holder = duplicate_holder(&docs, &d);
+            (holder, duplicate_key_finding(&docs, &d))
+        });
+
         let by_name =
             target.or_else(|| is_helm_values_name(&source.path).then_some(Target::HelmValues));
         let heads: Vec<Head> = docs.iter().map(|d| Head::of(&d.value)).collect();
@@ -255,8 +257,19 @@ impl Registry {
         }
         part.resources
             .reserve(if list_valid { docs.len() } else { 0 });
-        let mut add = |doc: &Document, prefix: &str, value: &Value, head: &Head, target| {
-            let validation = self.validate_value(doc, prefix, value, head, target);
+        let mut add = |doc: &Document,
+                       prefix: &str,
+                       value: &Value,
+                       head: &Head,
+                       target,
+                       extra: Option<Finding>| {
+            let mut validation = self.validate_value(doc, prefix, value, head, target);
+            if let Some(finding) = extra {
+                if validation.status == Status::Valid {
+                    validation.status = Status::Invalid;
+                }
+                validation.findings.insert(0, finding);
+            }
             if validation.status == Status::Valid && !list_valid {
                 part.unlisted_valid += 1;
                 return;
@@ -273,18 +286,31 @@ impl Registry {
             });
             part.findings.extend(validation.findings);
         };
-        for (doc, head) in docs.iter().zip(&heads) {
+        for (d, (doc, head)) in docs.iter().zip(&heads).enumerate() {
             let target = by_name.or_else(|| head.target());
+            let mut take_duplicate = |item: Option<usize>| {
+                duplicate
+                    .take_if(|((holder, at), _)| *holder == Some(d) && *at == item)
+                    .map(|(_, finding)| finding)
+            };
             if target == Some(Target::Kubernetes)
-                && let Some(items) = head.list_items()
+                && head.items.is_some()
+                && let Some(list) = manifest::List::of(&doc.value)
             {
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in list.items.iter().enumerate() {
                     let prefix = format!("/items/{i}");
-                    add(doc, &prefix, item, &Head::of(item), target);
+                    let value = list.typed_item(item);
+                    let extra = take_duplicate(Some(i));
+                    add(doc, &prefix, &value, &Head::of(&value), target, extra);
                 }
                 continue;
             }
-            add(doc, "", &doc.value, head, target);
+            let extra = take_duplicate(None);
+            add(doc, "", &doc.value, head, target, extra);
+        }
+        // A duplicate outside any resource (the list around items): a finding of the file.
+        if let Some((_, finding)) = duplicate {
+            part.findings.push(finding);
         }
     }
 
@@ -436,10 +462,12 @@ impl Registry {
             };
         }
         let known = |loc: &str| self.known_properties(loc);
+        // The Compose specification is closed (only `x-` extensions may be added) and Compose
+        // itself rejects unknown keys, so a Compose file is always checked strictly.
         let ctx = Context {
             root: value,
             known_properties: &known,
-            strict: self.options().strict,
+            strict: self.options().strict || target == Target::Compose,
         };
         let problems = messages::problems(validator.iter_errors(value), &ctx);
         if problems.is_empty() {
@@ -505,6 +533,62 @@ fn without_null_fields(value: &Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.iter().map(without_null_fields).collect()),
         other => other.clone(),
+    }
+}
+
+/// Where a duplicate key sits: the index of the document (of `docs`) and, for a list, of the
+/// item that holds it.
+fn duplicate_holder(docs: &[Document], duplicate: &DuplicateKey) -> (Option<usize>, Option<usize>) {
+    let Some(d) = duplicate.document else {
+        return (None, None);
+    };
+    let at = duplicate.error.pos.unwrap_or_default();
+    let Some(list) = docs.get(d).and_then(|doc| manifest::List::of(&doc.value)) else {
+        return (Some(d), None);
+    };
+    // The item that starts last before the key. A document with a duplicate key may not be
+    // readable with positions (its items then all seem to start with it): the item is then
+    // unknown, and the finding belongs to the file.
+    let starts: Vec<Pos> = (0..list.items.len())
+        .map(|i| {
+            let start = docs[d].locate(&format!("/items/{i}"));
+            Pos {
+                line: start.line,
+                col: start.col,
+            }
+        })
+        .collect();
+    if starts.windows(2).any(|w| w[0] >= w[1]) {
+        return (None, None);
+    }
+    (Some(d), starts.iter().rposition(|start| *start <= at))
+}
+
+/// The finding for a duplicate key on the object that holds it (`docs` are its file's
+/// documents): for `validate` and `lint` alike.
+pub fn duplicate_key_finding(docs: &[Document], duplicate: &DuplicateKey) -> Finding {
+    let object = match duplicate_holder(docs, duplicate) {
+        (Some(d), item) => {
+            let doc = &docs[d];
+            let value = match item.and_then(|i| doc.value.get("items")?.get(i)) {
+                Some(item) => item,
+                None => &doc.value,
+            };
+            let head = Head::of(value);
+            Some(object_name(&head, head.target()))
+        }
+        (None, _) => None,
+    };
+    Finding {
+        rule: rule(codes::DUPLICATE_KEY),
+        severity: Severity::Error,
+        message: duplicate.error.message.clone(),
+        help: Some("remove one of the two keys".into()),
+        location: Some(duplicate.error.location()),
+        pointer: None,
+        object,
+        spec_hint: None,
+        exempted: None,
     }
 }
 

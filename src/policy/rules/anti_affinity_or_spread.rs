@@ -7,8 +7,8 @@ declare_rule! {
     ///
     /// ## What it checks
     ///
-    /// A Deployment, StatefulSet or ReplicaSet with more than one replica (or scaled by a
-    /// HorizontalPodAutoscaler) must have `affinity.podAntiAffinity` or
+    /// A Deployment, StatefulSet, ReplicaSet or ReplicationController with more than one
+    /// replica (or scaled by a HorizontalPodAutoscaler) must have `affinity.podAntiAffinity` or
     /// `topologySpreadConstraints` in its pod spec.
     ///
     /// ## Why it matters

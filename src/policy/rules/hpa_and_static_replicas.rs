@@ -7,8 +7,8 @@ declare_rule! {
     ///
     /// ## What it checks
     ///
-    /// A Deployment, StatefulSet or ReplicaSet that a HorizontalPodAutoscaler scales must not
-    /// set `spec.replicas`.
+    /// A Deployment, StatefulSet, ReplicaSet or ReplicationController that a
+    /// HorizontalPodAutoscaler scales must not set `spec.replicas`.
     ///
     /// ## Why it matters
     ///

@@ -10,8 +10,8 @@ declare_rule! {
     ///
     /// ## What it checks
     ///
-    /// Every regular container of a Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod must
-    /// have a `livenessProbe` (Jobs, CronJobs and init containers are exempt). For Compose, a
+    /// Every regular container of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
+    /// ReplicationController or Pod must have a `livenessProbe` (Jobs, CronJobs and init containers are exempt). For Compose, a
     /// service must have a `healthcheck:` that is not disabled.
     ///
     /// ## Why it matters

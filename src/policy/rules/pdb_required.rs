@@ -7,8 +7,8 @@ declare_rule! {
     ///
     /// ## What it checks
     ///
-    /// A Deployment, StatefulSet or ReplicaSet with `replicas` above 1, or scaled by a
-    /// HorizontalPodAutoscaler, must have a PodDisruptionBudget in the same namespace whose
+    /// A Deployment, StatefulSet, ReplicaSet or ReplicationController with `replicas` above 1,
+    /// or scaled by a HorizontalPodAutoscaler, must have a PodDisruptionBudget in the same namespace whose
     /// selector matches its pod labels.
     ///
     /// ## Why it matters

@@ -10,8 +10,8 @@ declare_rule! {
     ///
     /// ## What it checks
     ///
-    /// Every regular container of a Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod must
-    /// have a `readinessProbe` (Jobs, CronJobs and init containers are exempt).
+    /// Every regular container of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
+    /// ReplicationController or Pod must have a `readinessProbe` (Jobs, CronJobs and init containers are exempt).
     ///
     /// ## Why it matters
     ///

@@ -1,6 +1,6 @@
 //! SS702 selector-matches-template.
 
-use crate::policy::model::{LabelSelector, WorkloadKind};
+use crate::policy::model::WorkloadKind;
 use crate::policy::{Hits, ObjectSet, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -8,8 +8,9 @@ declare_rule! {
     ///
     /// ## What it checks
     ///
-    /// The `spec.selector` of a Deployment, StatefulSet, DaemonSet or ReplicaSet must match
-    /// the labels of its `spec.template`.
+    /// The `spec.selector` of a Deployment, StatefulSet, DaemonSet, ReplicaSet or
+    /// ReplicationController (whose selector is a plain map of labels) must match the labels
+    /// of its `spec.template`.
     ///
     /// ## Why it matters
     ///
@@ -49,10 +50,9 @@ impl Rule for SelectorMatchesTemplate {
             if !(w.kind.scalable() || w.kind == WorkloadKind::DaemonSet) {
                 continue;
             }
-            let Some(raw) = w.document.value.pointer("/spec/selector") else {
+            let Some(selector) = w.selector() else {
                 continue;
             };
-            let selector = LabelSelector::from_label_selector(Some(raw));
             if selector.is_empty() || selector.matches(w.labels) {
                 continue;
             }
