@@ -5,9 +5,11 @@
 //! YAML, Helm values, Compose); [`manifest`] parses files into documents that keep their
 //! positions; [`schema`] validates documents against strict schemas; [`policy`] runs the
 //! rule catalogue over them; [`diff`] compares them with committed golden output; [`report`]
-//! prints what was found in every format. The [`cli`] module maps subcommands onto these.
+//! prints what was found in every format. [`check`] is the whole pipeline for one environment. The [`cli`] module maps
+//! subcommands onto these.
 
 pub mod allocator;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diff;

@@ -1,0 +1,270 @@
+//! The check pipeline of one environment: load its spec, render it, compare the files with
+//! golden output, validate every document (strict) and lint the rendered set, with each
+//! finding pointed back at the spec key that controls it. `shipshape check` runs it for every
+//! selected environment in parallel and prints the merged result.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::golden::{self, Drift};
+use crate::manifest::{self, Location, Source};
+use crate::policy;
+use crate::policy::environment::environment_context;
+use crate::policy::exemption::Date;
+use crate::policy::profile::Profile;
+use crate::render::Renderer;
+use crate::report::{self, Finding, Report, RuleRef, Severity};
+use crate::schema::{self, Registry};
+use crate::spec::{self, EnvId, Environment, Target};
+use crate::workspace::Workspace;
+
+/// What checking one environment produced.
+pub struct Outcome {
+    /// A spec, template or golden-folder error that stopped the environment.
+    pub error: Option<String>,
+    /// Whether the environment fails the gate (drift, or findings at the threshold).
+    pub fails: bool,
+    /// How many files it rendered.
+    pub files: usize,
+    /// Its golden drift.
+    pub drift: Vec<Drift>,
+    /// Its validation results and findings.
+    pub report: Report,
+}
+
+/// Documentation of every code among the findings: policy rules, validation codes and drift.
+pub fn rule_docs(findings: &[Finding]) -> Vec<report::RuleDoc> {
+    let used = |code: &str| findings.iter().any(|f| f.rule.code == code);
+    let mut docs = policy::rule_docs(findings);
+    docs.extend(
+        schema::validate::codes::rule_docs()
+            .into_iter()
+            .filter(|d| used(&d.rule.code)),
+    );
+    if used(DRIFT) {
+        docs.push(report::RuleDoc {
+            rule: RuleRef {
+                code: DRIFT.into(),
+                name: DRIFT.into(),
+            },
+            summary: "The rendered file differs from its committed golden copy.".into(),
+            doc: "`check` renders every environment and compares each file with `golden/<app>/<env>/<file>`: a missing, different or no longer rendered golden file is drift.\n\nReview the change with `shipshape diff <app>/<env>`; if it is intended, accept it with `shipshape golden accept <app>/<env>` and commit the golden files.".into(),
+            severity: Severity::Error,
+        });
+    }
+    docs
+}
+
+/// The code of golden drift findings.
+const DRIFT: &str = "golden-drift";
+
+/// Loads, renders, compares, validates and lints one environment.
+pub fn check_environment(
+    ws: &Workspace,
+    renderer: &Renderer,
+    registry: &Registry,
+    id: &EnvId,
+    config: &Config,
+    cli_layer: &Profile,
+    today: Date,
+) -> Outcome {
+    let mut outcome = Outcome {
+        fails: false,
+        error: None,
+        files: 0,
+        drift: Vec::new(),
+        report: Report::default(),
+    };
+    let env = match spec::load_environment(&ws.root, id) {
+        Ok(env) => env,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return outcome;
+        }
+    };
+    let cx = match environment_context(config, &env, &[cli_layer], today) {
+        Ok(cx) => cx,
+        Err(e) => {
+            outcome.error = Some(format!("environment {id}: {e}"));
+            return outcome;
+        }
+    };
+    let fail_on = cx.selection.fail_on;
+    let rendered = match renderer.render(&env) {
+        Ok(r) => r,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return outcome;
+        }
+    };
+    outcome.files = rendered.len();
+    let drift = match golden::compare(&ws.golden_dir(), id, &rendered) {
+        Ok(d) => d,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return outcome;
+        }
+    };
+    let report = &mut outcome.report;
+    let mut lint_docs = Vec::new();
+    for file in &rendered {
+        let identical = !drift.iter().any(|d| d.path() == file.path);
+        let shown = if identical {
+            format!("golden/{}", file.path)
+        } else {
+            format!("rendered/{}", file.path)
+        };
+        let source = Source::new(shown, file.text.clone());
+        let docs = match manifest::load(&source) {
+            Ok(d) => d,
+            Err(e) => {
+                outcome.error = Some(format!(
+                    "{e} (rendered for {id}; a template produced invalid YAML)"
+                ));
+                return outcome;
+            }
+        };
+        report.add_source(&source);
+        let target = manifest::Target::from(file.target);
+        for doc in &docs {
+            let v = registry.validate_document(doc, target);
+            report.resources.push(report::Resource {
+                location: doc.location(),
+                object: resource_name(doc, file.target),
+                status: v.status,
+                reason: v.reason,
+            });
+            report.findings.extend(v.findings);
+        }
+        if file.target != Target::Helm {
+            lint_docs.extend(docs);
+        }
+    }
+    for d in &drift {
+        report.findings.push(drift_finding(d, id));
+    }
+    let mut findings = policy::lint(&lint_docs, &cx);
+    for f in &mut findings {
+        if let Some(key) = f.spec_hint.take() {
+            let key = match component_of(&env, f.object.as_deref()) {
+                Some(component) => format!("components.{component}.{key}"),
+                None => key,
+            };
+            f.spec_hint = Some(spec_hint(&ws.root, &env, &key));
+        }
+    }
+    report.findings.extend(findings);
+    outcome.fails = !drift.is_empty() || report.fails(fail_on);
+    outcome.drift = drift;
+    outcome
+}
+
+fn resource_name(doc: &manifest::Document, target: Target) -> String {
+    match target {
+        Target::Kubernetes => doc.display_name(),
+        Target::Helm => "HelmValues".into(),
+        Target::Compose => "Compose".into(),
+    }
+}
+
+/// The component a finding's object was rendered from: a Kubernetes object
+/// (`Kind/namespace/name`) or a Compose service (`services.name`) named after one.
+fn component_of<'a>(env: &'a Environment, object: Option<&str>) -> Option<&'a str> {
+    let object = object?;
+    let name = match object.strip_prefix("services.") {
+        Some(service) => service,
+        None => object.rsplit('/').next()?,
+    };
+    env.spec
+        .components
+        .get_key_value(name)
+        .map(|(key, _)| key.as_str())
+}
+
+/// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".
+fn spec_hint(root: &Path, env: &Environment, key: &str) -> String {
+    let pointer = spec::load::key_to_pointer(key);
+    match env.layered.origins.get(&pointer) {
+        Some(origin) => format!("`{key}` is set at {}", origin.key_location()),
+        None => {
+            let file = env
+                .files
+                .last()
+                .map(|f| spec::load::display_path(root, f))
+                .unwrap_or_default();
+            format!("set `{key}` in {file}")
+        }
+    }
+}
+
+fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
+    let (message, line) = match d {
+        Drift::Missing { .. } => ("golden file is missing".to_string(), 1),
+        Drift::Changed {
+            golden, rendered, ..
+        } => {
+            let line = golden
+                .lines()
+                .zip(rendered.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| golden.lines().count().min(rendered.lines().count()))
+                + 1;
+            (
+                "golden file differs from the render".to_string(),
+                line as u32,
+            )
+        }
+        Drift::Stale { .. } | Drift::Orphan { .. } => {
+            ("golden file is no longer rendered".to_string(), 1)
+        }
+    };
+    Finding {
+        rule: RuleRef {
+            code: DRIFT.into(),
+            name: DRIFT.into(),
+        },
+        severity: Severity::Error,
+        message,
+        help: Some(format!(
+            "review the change with `shipshape diff {id}`, then accept it with `shipshape golden accept {id}`"
+        )),
+        location: Some(Location {
+            file: format!("golden/{}", d.path()),
+            line,
+            col: 1,
+        }),
+        pointer: None,
+        object: None,
+        spec_hint: None,
+        exempted: None,
+    }
+}
+
+/// A golden file of an environment that no longer exists: drift, fixed by accepting (which
+/// removes it) or by restoring the environment.
+pub fn orphan_finding(d: &Drift) -> Finding {
+    let path = d.path();
+    let env = path.rsplit_once('/').map_or(path, |(dir, _)| dir);
+    Finding {
+        rule: RuleRef {
+            code: DRIFT.into(),
+            name: DRIFT.into(),
+        },
+        severity: Severity::Error,
+        message: format!(
+            "orphan golden file: no environment renders it (environments/{env}.yaml does not exist)"
+        ),
+        help: Some(format!(
+            "remove it with `shipshape golden accept` (or delete golden/{env}/), or restore environments/{env}.yaml"
+        )),
+        location: Some(Location {
+            file: format!("golden/{path}"),
+            line: 1,
+            col: 1,
+        }),
+        pointer: None,
+        object: None,
+        spec_hint: None,
+        exempted: None,
+    }
+}
