@@ -238,6 +238,11 @@ impl Registry {
     ) {
         let load = LoadOptions {
             allow_duplicate_keys: !self.options().strict,
+            // Helm reads values files as Kubernetes tooling reads manifests.
+            dialect: target.map(|t| match t {
+                Target::Compose => manifest::Dialect::Compose,
+                Target::Kubernetes | Target::HelmValues => manifest::Dialect::Kubernetes,
+            }),
         };
         let docs = match manifest::load_with(source, &load) {
             Ok(docs) => docs,
