@@ -176,3 +176,27 @@ fn dev_zero_as_input_is_refused_at_the_size_limit() {
         assert!(text(&o).contains("larger than 64 MiB"), "{}", text(&o));
     }
 }
+
+#[test]
+fn a_template_that_runs_for_ever_stops_at_its_instruction_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "environments/shop/app.yaml",
+        "namespace: shop\nimage:\n  repository: shop/web\n  tag: 1.4.0\n",
+    );
+    write(
+        dir.path(),
+        "environments/shop/production.yaml",
+        "replicas: 2\n",
+    );
+    write(
+        dir.path(),
+        "templates/kubernetes/10-namespace.yaml.j2",
+        "# endless\n{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}\n",
+    );
+    let o = run_in(dir.path(), &["render", "shop/production"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("10-namespace.yaml.j2"), "{}", text(&o));
+    assert!(text(&o).contains("fuel"), "{}", text(&o));
+}
