@@ -45,7 +45,8 @@ fn main() {
         .map(|path| {
             let source = Source::read(path).expect("corpus files are readable");
             if full_reader {
-                manifest::yaml::parse_values_full(&source.text, true).map_or(0, |docs| docs.len())
+                manifest::yaml::parse_values_full(&source.text, true, manifest::Dialect::Kubernetes)
+                    .map_or(0, |docs| docs.len())
             } else {
                 manifest::load_with(&source, &options).map_or(0, |docs| docs.len())
             }

@@ -17,19 +17,20 @@ use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
 use super::yaml::{
-    Entry, Located, Node, NodeKind, Pos, ValueDocument, pointer_tokens, resolve_scalar_owned,
-    scalar_key,
+    Dialect, Entry, Located, MAX_DEPTH, Node, NodeKind, Pos, ValueDocument, pointer_tokens,
+    read_scalar, scalar_key,
 };
 
 /// Reads a stream of the plain shape into values; `None` when the text is outside it.
-pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
-    read::<Values>(text, 1).map(|docs| {
+pub fn parse(text: &str, dialect: Dialect) -> Option<Vec<ValueDocument>> {
+    read::<Values>(text, 1, dialect).map(|docs| {
         docs.into_iter()
             .map(|d| ValueDocument {
                 pos: d.pos,
                 first_line: d.first_line,
                 value: Some(d.root),
                 null_fields: d.null_fields,
+                ambiguous: d.ambiguous,
                 plain: true,
             })
             .collect()
@@ -39,8 +40,8 @@ pub fn parse(text: &str) -> Option<Vec<ValueDocument>> {
 /// Reads a stream of the plain shape into nodes with positions, the positions the full
 /// reader gives; `None` when the text is outside the shape. Each item is a document's root.
 /// `first_line` is the number of the text's first line (for part of a file).
-pub fn parse_nodes(text: &str, first_line: u32) -> Option<Vec<Node>> {
-    read::<Nodes>(text, first_line).map(|docs| docs.into_iter().map(|d| d.root).collect())
+pub fn parse_nodes(text: &str, first_line: u32, dialect: Dialect) -> Option<Vec<Node>> {
+    read::<Nodes>(text, first_line, dialect).map(|docs| docs.into_iter().map(|d| d.root).collect())
 }
 
 /// Locates a JSON pointer in one document of the plain shape, reading only the lines on the
@@ -48,8 +49,8 @@ pub fn parse_nodes(text: &str, first_line: u32) -> Option<Vec<Node>> {
 /// without building it. `text` is the document's lines (from its `---` marker, if any, up to
 /// the next document), the first of them numbered `first_line`. It must be a text this reader
 /// reads; the result is `None` where the lines show otherwise.
-pub fn locate(text: &str, first_line: u32, pointer: &str) -> Option<Located> {
-    let path = Path { text };
+pub fn locate(text: &str, first_line: u32, pointer: &str, dialect: Dialect) -> Option<Located> {
+    let path = Path { text, dialect };
     let start = At {
         byte: 0,
         no: first_line,
@@ -74,6 +75,9 @@ pub fn locate(text: &str, first_line: u32, pointer: &str) -> Option<Located> {
                     text: &line.raw[start..],
                     at: 0,
                     null_fields: false,
+                    dialect,
+                    ambiguous: false,
+                    depth: 0,
                     build: PhantomData,
                 };
                 return Some(flow.node()?.locate_tokens(&tokens[t..], key));
@@ -138,6 +142,7 @@ enum Shape<'a> {
 /// are stepped over by their indentation only.
 struct Path<'a> {
     text: &'a str,
+    dialect: Dialect,
 }
 
 impl<'a> Path<'a> {
@@ -217,7 +222,7 @@ impl<'a> Path<'a> {
         key: &str,
     ) -> Option<Option<(Option<Pos>, Along<'a>)>> {
         loop {
-            let (name, after_colon) = split_key(text)?;
+            let (name, after_colon, _) = split_key(text, self.dialect)?;
             let line = self.line(at)?;
             if name == key {
                 let value = self.entry_value(at, &line, indent, after_colon)?;
@@ -266,7 +271,7 @@ impl<'a> Path<'a> {
                     shape: Shape::Scalar,
                 },
             }
-        } else if !rest.starts_with(['[', '{']) && split_key(rest).is_some() {
+        } else if !rest.starts_with(['[', '{']) && split_key(rest, self.dialect).is_some() {
             let start = line.offset_of(rest);
             Along {
                 pos: Nodes::at(&line, start),
@@ -374,9 +379,11 @@ struct Read<T> {
     root: T,
     /// Whether a mapping has a field set to null.
     null_fields: bool,
+    /// Whether a plain scalar reads differently by the YAML 1.2 core schema.
+    ambiguous: bool,
 }
 
-fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
+fn read<B: Build>(text: &str, first_line: u32, dialect: Dialect) -> Option<Vec<Read<B::Node>>> {
     // Tabs, CR line ends and byte order marks (and, with them, the rare characters whose
     // UTF-8 starts with the BOM's first byte) are left to the full reader.
     if text.bytes().any(|b| matches!(b, b'\t' | b'\r' | 0xEF)) {
@@ -409,6 +416,9 @@ fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
             // Only the last document can end without a line break.
             ends_with_newline: text_ends_with_newline || !last,
             null_fields: false,
+            dialect,
+            ambiguous: false,
+            depth: 0,
             build: PhantomData,
         };
         let root_at = next_significant(reader.lines, content_from)??;
@@ -430,6 +440,7 @@ fn read<B: Build>(text: &str, first_line: u32) -> Option<Vec<Read<B::Node>>> {
             first_line: start_line,
             root,
             null_fields: reader.null_fields,
+            ambiguous: reader.ambiguous,
         });
         at = end;
     }
@@ -637,10 +648,35 @@ struct Reader<'l, 'a, B> {
     ends_with_newline: bool,
     /// Set when a mapping entry's value is null.
     null_fields: bool,
+    dialect: Dialect,
+    /// Set when a plain scalar reads differently by the YAML 1.2 core schema.
+    ambiguous: bool,
+    /// How many collections the current line is in (deeper than [`MAX_DEPTH`] is left to
+    /// the full reader, which reports it).
+    depth: usize,
     build: PhantomData<B>,
 }
 
+/// A plain scalar read by `dialect`, noting in `ambiguous` when it reads differently by the
+/// YAML 1.2 core schema; `None` (give up) when the dialect cannot carry it.
+fn plain_scalar(text: Cow<'_, str>, dialect: Dialect, ambiguous: &mut bool) -> Option<Value> {
+    let (value, differs) = read_scalar(text, ScalarStyle::Plain, None, dialect).ok()?;
+    *ambiguous |= differs;
+    Some(value)
+}
+
+/// A quoted or block scalar: a string.
+fn text_scalar(text: Cow<'_, str>) -> Value {
+    Value::String(text.into_owned())
+}
+
 impl<'a, B: Build> Reader<'_, 'a, B> {
+    /// Enters a collection; `None` past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
     /// The block node whose first line is `index` (a mapping or a sequence at that line's
     /// indentation). `parent` is the indentation of the owning mapping key or sequence dash.
     fn block_node(&mut self, index: usize, parent: Option<usize>) -> Option<B::Node> {
@@ -658,6 +694,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
 
     /// A block mapping whose entries sit at the indentation of line `index`.
     fn mapping(&mut self, index: usize) -> Option<B::Node> {
+        self.enter()?;
         let indent = self.lines[index].indent;
         let mut map = B::map(B::at(&self.lines[index], indent));
         let mut i = index;
@@ -666,10 +703,11 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
             if is_dash(line.text) {
                 return None;
             }
-            let (key, after_colon) = split_key(line.text)?;
+            let (key, after_colon, ambiguous) = split_key(line.text, self.dialect)?;
             if key == "<<" {
                 return None;
             }
+            self.ambiguous |= ambiguous;
             let value = self.entry_value(i, indent, after_colon)?;
             self.null_fields |= B::is_null(&value);
             if !B::insert(&mut map, key, B::at(&line, indent), value) {
@@ -687,6 +725,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
             }
             i = next;
         }
+        self.depth -= 1;
         Some(B::end_map(map))
     }
 
@@ -694,6 +733,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
     /// position (its first dash, or for a sequence at its key's indentation, what follows
     /// that dash).
     fn sequence(&mut self, index: usize, at: B::At) -> Option<B::Node> {
+        self.enter()?;
         let indent = self.lines[index].indent;
         let mut items = Vec::new();
         let mut i = index;
@@ -712,7 +752,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
                 }
             } else if is_dash(rest) {
                 return None;
-            } else if !rest.starts_with(['[', '{']) && split_key(rest).is_some() {
+            } else if !rest.starts_with(['[', '{']) && split_key(rest, self.dialect).is_some() {
                 // `- key: value`: a mapping whose keys sit where this one starts.
                 self.lines[i] = Line {
                     no: line.no,
@@ -743,6 +783,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
             }
             i = next;
         }
+        self.depth -= 1;
         Some(B::seq(items, at))
     }
 
@@ -807,12 +848,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
             b'"' | b'\'' => {
                 let (text, after) = quoted(rest)?;
                 end_of_value(after)?;
-                let style = if first == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
-                B::scalar(resolve_scalar_owned(text, style, None), B::at(&line, start))
+                B::scalar(text_scalar(text), B::at(&line, start))
             }
             b'[' | b'{' => {
                 let mut flow = Flow::<B> {
@@ -821,15 +857,23 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
                     text: rest,
                     at: 0,
                     null_fields: false,
+                    dialect: self.dialect,
+                    ambiguous: false,
+                    depth: self.depth,
                     build: PhantomData,
                 };
                 let value = flow.node()?;
                 end_of_value(&rest[flow.at..])?;
                 self.null_fields |= flow.null_fields;
+                self.ambiguous |= flow.ambiguous;
                 value
             }
             _ => B::scalar(
-                resolve_scalar_owned(Cow::Borrowed(plain(rest)?), ScalarStyle::Plain, None),
+                plain_scalar(
+                    Cow::Borrowed(plain(rest)?),
+                    self.dialect,
+                    &mut self.ambiguous,
+                )?,
                 B::at(&line, start),
             ),
         };
@@ -902,7 +946,7 @@ impl<'a, B: Build> Reader<'_, 'a, B> {
         }
         self.at = i;
         Some(B::scalar(
-            resolve_scalar_owned(Cow::Owned(text), ScalarStyle::Literal, None),
+            text_scalar(Cow::Owned(text)),
             B::at(&self.lines[content], content_indent),
         ))
     }
@@ -929,15 +973,12 @@ fn starts_quoted_key(text: &str) -> bool {
 /// Splits `key: rest` (or `key:` at the end of the line) into the key, as the map key the
 /// full reader would make of it, and the text after the colon. `None` when the line is not such an
 /// entry this reader handles.
-fn split_key(text: &str) -> Option<(String, &str)> {
+/// The third item says whether a plain key reads differently by the YAML 1.2 core schema.
+fn split_key(text: &str, dialect: Dialect) -> Option<(String, &str, bool)> {
+    let mut ambiguous = false;
     let (key_value, after) = if starts_quoted_key(text) {
         let (key, after) = quoted(text)?;
-        let style = if text.starts_with('"') {
-            ScalarStyle::DoubleQuoted
-        } else {
-            ScalarStyle::SingleQuoted
-        };
-        (resolve_scalar_owned(key, style, None), after)
+        (text_scalar(key), after)
     } else {
         if text.starts_with(is_indicator) {
             return None;
@@ -948,7 +989,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
             return None;
         }
         (
-            resolve_scalar_owned(Cow::Borrowed(key), ScalarStyle::Plain, None),
+            plain_scalar(Cow::Borrowed(key), dialect, &mut ambiguous)?,
             &text[colon..],
         )
     };
@@ -956,7 +997,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
     if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
-    Some((scalar_key(key_value)?, rest))
+    Some((scalar_key(key_value)?, rest, ambiguous))
 }
 
 /// The first `:` followed by a space or the end of the line.
@@ -1102,6 +1143,11 @@ struct Flow<'a, B> {
     at: usize,
     /// Set when a mapping entry's value is null.
     null_fields: bool,
+    dialect: Dialect,
+    /// Set when a plain scalar reads differently by the YAML 1.2 core schema.
+    ambiguous: bool,
+    /// How many collections the current byte is in.
+    depth: usize,
     build: PhantomData<B>,
 }
 
@@ -1129,17 +1175,25 @@ impl<'a, B: Build> Flow<'a, B> {
         B::at(&self.line, self.start + self.at)
     }
 
+    /// Enters a collection; `None` past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
     fn node(&mut self) -> Option<B::Node> {
         self.skip_spaces();
         match self.peek()? {
             b'[' => {
                 let at = self.here();
                 self.at += 1;
+                self.enter()?;
                 let mut items = Vec::new();
                 loop {
                     self.skip_spaces();
                     if self.peek()? == b']' {
                         self.at += 1;
+                        self.depth -= 1;
                         return Some(B::seq(items, at));
                     }
                     items.push(self.node()?);
@@ -1154,10 +1208,12 @@ impl<'a, B: Build> Flow<'a, B> {
             b'{' => {
                 let mut map = B::map(self.here());
                 self.at += 1;
+                self.enter()?;
                 loop {
                     self.skip_spaces();
                     if self.peek()? == b'}' {
                         self.at += 1;
+                        self.depth -= 1;
                         return Some(B::end_map(map));
                     }
                     let key_at = self.here();
@@ -1201,12 +1257,7 @@ impl<'a, B: Build> Flow<'a, B> {
         if first == b'"' || first == b'\'' {
             let (text, after) = quoted(rest)?;
             self.at = self.text.len() - after.len();
-            let style = if first == b'"' {
-                ScalarStyle::DoubleQuoted
-            } else {
-                ScalarStyle::SingleQuoted
-            };
-            return Some(resolve_scalar_owned(text, style, None));
+            return Some(text_scalar(text));
         }
         if rest.starts_with(is_indicator)
             && !(first == b'-'
@@ -1235,11 +1286,7 @@ impl<'a, B: Build> Flow<'a, B> {
             return None;
         }
         self.at += end;
-        Some(resolve_scalar_owned(
-            Cow::Borrowed(value),
-            ScalarStyle::Plain,
-            None,
-        ))
+        plain_scalar(Cow::Borrowed(value), self.dialect, &mut self.ambiguous)
     }
 }
 
@@ -1248,35 +1295,48 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
-    use crate::manifest::yaml::{parse_stream, parse_values_full};
+    use crate::manifest::yaml::{parse_stream_as, parse_values_full};
 
     /// When the fast reader reads a text, it reads it as the full reader does: the same
     /// documents, values, positions and first lines. Returns whether it read it.
+    /// Every dialect is tried.
     fn agrees(text: &str) -> bool {
-        agrees_locating(text, 1, 0)
+        let read = DIALECTS.map(|d| agrees_in(text, 1, 0, d));
+        assert!(
+            read.iter().all(|r| *r == read[0]),
+            "the fast reader reads in some dialects only:\n{text}"
+        );
+        read[0]
     }
 
-    /// [`agrees`], locating every `every`-th pointer (from the `first`) along its path.
+    const DIALECTS: [Dialect; 3] = [Dialect::Kubernetes, Dialect::Compose, Dialect::Core];
+
+    /// [`agrees`] in the Kubernetes dialect, locating every `every`-th pointer (from the
+    /// `first`) along its path.
     fn agrees_locating(text: &str, every: usize, first: usize) -> bool {
-        let Some(fast) = parse(text) else {
+        agrees_in(text, every, first, Dialect::Kubernetes)
+    }
+
+    fn agrees_in(text: &str, every: usize, first: usize, dialect: Dialect) -> bool {
+        let Some(fast) = parse(text, dialect) else {
             return false;
         };
-        let mut full = parse_values_full(text, true).unwrap_or_else(|e| {
+        let mut full = parse_values_full(text, true, dialect).unwrap_or_else(|e| {
             panic!("the fast reader read a text the full one rejects ({e:?}):\n{text}")
         });
         // Only the fast reader marks its documents as of the plain shape.
         assert!(fast.iter().all(|d| d.plain) && full.iter().all(|d| !d.plain));
         full.iter_mut().for_each(|d| d.plain = true);
         assert_eq!(fast, full, "readers differ on:\n{text}");
-        let nodes =
-            parse_nodes(text, 1).expect("the fast reader reads nodes where it reads values");
-        let located: Vec<Node> = parse_stream(text)
+        let nodes = parse_nodes(text, 1, dialect)
+            .expect("the fast reader reads nodes where it reads values");
+        let located: Vec<Node> = parse_stream_as(text, dialect)
             .expect("the full reader reads it")
             .into_iter()
             .filter_map(|d| d.root)
             .collect();
         assert_eq!(nodes, located, "positions differ on:\n{text}");
-        locates_along_the_path(text, &fast, &nodes, every, first);
+        locates_along_the_path(text, &fast, &nodes, every, first, dialect);
         true
     }
 
@@ -1288,6 +1348,7 @@ mod tests {
         roots: &[Node],
         every: usize,
         first: usize,
+        dialect: Dialect,
     ) {
         assert_eq!(docs.len(), roots.len());
         for (i, (doc, root)) in docs.iter().zip(roots).enumerate() {
@@ -1297,7 +1358,7 @@ mod tests {
             pointers_of(root, String::new(), &mut pointers);
             for pointer in pointers.into_iter().skip(first).step_by(every) {
                 assert_eq!(
-                    locate(lines, doc.first_line, &pointer),
+                    locate(lines, doc.first_line, &pointer, dialect),
                     Some(root.locate(&pointer)),
                     "{pointer:?} located differently in:\n{lines}"
                 );
@@ -1419,7 +1480,7 @@ mod tests {
         for text in read {
             assert!(agrees(text), "the fast reader gave up on:\n{text}");
         }
-        let nulls = |text| parse(text).unwrap()[0].null_fields;
+        let nulls = |text| parse(text, Dialect::Kubernetes).unwrap()[0].null_fields;
         assert!(nulls("a: {b: ~, c: [null]}\n"));
         assert!(nulls("a:\n  b:\n"));
         assert!(!nulls("a: [null, ~]\nb:\n- \n"));
@@ -1457,7 +1518,10 @@ mod tests {
             "a: `x\n",
         ];
         for text in left {
-            assert!(parse(text).is_none(), "the fast reader read:\n{text}");
+            assert!(
+                parse(text, Dialect::Kubernetes).is_none(),
+                "the fast reader read:\n{text}"
+            );
         }
         // No documents at all: both readers see none.
         for text in ["", "# only a comment\n", "\n\n"] {
@@ -1477,7 +1541,7 @@ mod tests {
         let texts: Vec<String> = files
             .iter()
             .filter_map(|f| std::fs::read_to_string(f).ok())
-            .filter(|t| parse(t).is_some())
+            .filter(|t| parse(t, Dialect::Kubernetes).is_some())
             .collect();
         assert!(!texts.is_empty());
         // SHIPSHAPE_FUZZ=N,SEED runs N edits from another seed (a longer search).

@@ -5,6 +5,12 @@
 //! point at a line, so the common path (everything valid) never pays for them:
 //! [`Document::locate`] reads the lines on the pointer's path in documents of the plain shape
 //! most manifests have, and re-reads any other document with positions.
+//!
+//! Plain scalars are read as the file's consumer reads them (see [`Dialect`]): Compose files
+//! (by name, or a first document with `services` and no `kind`) as docker-compose does,
+//! everything else as Kubernetes does. No input can exhaust the machine: a file is read up
+//! to [`MAX_INPUT_BYTES`], folders yield regular files only (a FIFO would block forever), and
+//! the readers refuse deep nesting and alias bombs (see [`yaml`]).
 
 mod fast;
 pub mod yaml;
@@ -15,7 +21,11 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
-pub use yaml::{Pos, YamlError};
+pub use yaml::{Dialect, Pos, YamlError};
+
+/// The largest input shipshape reads from one file or from standard input (64 MiB): a
+/// manifest stream is far smaller; `/dev/zero` or an endless pipe is refused at this size.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
 
 /// A file (or stdin) of YAML or JSON manifests.
 #[derive(Debug)]
@@ -29,7 +39,12 @@ pub struct Source {
     /// document can be re-read with positions without re-reading the whole file.
     doc_lines: OnceLock<Vec<DocLines>>,
     doc_located: OnceLock<Box<[OnceLock<Option<yaml::Node>>]>>,
+    /// The [`Dialect`] its scalars are read by, as an index into [`DIALECTS`] (set by
+    /// [`load_with`]; Kubernetes until then).
+    dialect: std::sync::atomic::AtomicU8,
 }
+
+const DIALECTS: [Dialect; 3] = [Dialect::Kubernetes, Dialect::Compose, Dialect::Core];
 
 impl Source {
     /// A source from a display path and its text.
@@ -40,27 +55,40 @@ impl Source {
             located: OnceLock::new(),
             doc_lines: OnceLock::new(),
             doc_located: OnceLock::new(),
+            dialect: std::sync::atomic::AtomicU8::new(0),
         })
+    }
+
+    /// The dialect the source's scalars are read by.
+    pub fn dialect(&self) -> Dialect {
+        DIALECTS[usize::from(self.dialect.load(std::sync::atomic::Ordering::Relaxed)) % 3]
+    }
+
+    fn set_dialect(&self, dialect: Dialect) {
+        let index = DIALECTS.iter().position(|d| *d == dialect).unwrap_or(0);
+        self.dialect
+            .store(index as u8, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Reads a file; the display path is the path as given.
     pub fn read(path: &Path) -> Result<Arc<Source>, LoadError> {
         let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| LoadError {
+        let bytes = read_bounded(path).map_err(|message| LoadError {
             path: display.clone(),
             pos: None,
-            message: format!("cannot read file: {e}"),
+            message,
         })?;
         Source::from_bytes(display, bytes)
     }
 
-    /// Reads standard input; its display path is `-`.
+    /// Reads standard input (at most [`MAX_INPUT_BYTES`]); its display path is `-`.
     pub fn read_stdin() -> Result<Arc<Source>, LoadError> {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| LoadError {
-            path: "-".into(),
-            pos: None,
-            message: format!("cannot read standard input: {e}"),
+        let bytes = read_limited(std::io::stdin().lock(), "standard input").map_err(|message| {
+            LoadError {
+                path: "-".into(),
+                pos: None,
+                message,
+            }
         })?;
         Source::from_bytes("-".into(), bytes)
     }
@@ -83,7 +111,7 @@ impl Source {
     /// The stream parsed with positions (parsed once, on first use).
     pub fn located(&self) -> Result<&[yaml::YamlDocument], &YamlError> {
         self.located
-            .get_or_init(|| yaml::parse_stream(&self.text))
+            .get_or_init(|| yaml::parse_stream_as(&self.text, self.dialect()))
             .as_ref()
             .map(Vec::as_slice)
     }
@@ -133,6 +161,7 @@ impl Source {
             line_slice(&self.text, lines.first, lines.end),
             lines.first,
             pointer,
+            self.dialect(),
         )
     }
 
@@ -140,10 +169,10 @@ impl Source {
     /// fast reader when the lines keep to its shape).
     fn parse_lines(&self, first: u32, end: u32) -> Option<yaml::Node> {
         let slice = line_slice(&self.text, first, end);
-        if let Some(roots) = fast::parse_nodes(slice, first) {
+        if let Some(roots) = fast::parse_nodes(slice, first, self.dialect()) {
             return roots.into_iter().next();
         }
-        let docs = yaml::parse_stream(slice).ok()?;
+        let docs = yaml::parse_stream_as(slice, self.dialect()).ok()?;
         let mut root = docs.into_iter().find_map(|d| d.root)?;
         root.shift_lines(first - 1);
         Some(root)
@@ -289,6 +318,9 @@ pub struct Document {
     /// Whether a mapping in the value has a field set to null (read with the value, so that
     /// validation need not search for them).
     pub null_fields: bool,
+    /// Whether a plain scalar in it reads differently by its dialect than by the YAML 1.2
+    /// core schema (`yes`, `010`): [`Document::ambiguous_scalars`] lists them.
+    pub ambiguous: bool,
 }
 
 impl Document {
@@ -372,6 +404,23 @@ impl Document {
     /// The location where the document starts.
     pub fn location(&self) -> Location {
         self.location_at(self.pos)
+    }
+
+    /// The plain scalars of the document that its dialect reads differently than the YAML
+    /// 1.2 core schema does (`privileged: yes`, `replicas: 010`), read again from its lines
+    /// only when the reader flagged some.
+    pub fn ambiguous_scalars(&self) -> Vec<yaml::AmbiguousScalar> {
+        if !self.ambiguous {
+            return Vec::new();
+        }
+        let (text, first) = match self.source.doc_lines.get().and_then(|l| l.get(self.index)) {
+            Some(lines) => (
+                line_slice(&self.source.text, lines.first, lines.end),
+                lines.first,
+            ),
+            None => return Vec::new(),
+        };
+        yaml::ambiguous_scalars(text, self.source.dialect(), first)
     }
 }
 
@@ -489,6 +538,34 @@ pub fn object_display_name(
 pub struct LoadOptions {
     /// Let the last of duplicate keys win instead of failing (what most YAML readers do).
     pub allow_duplicate_keys: bool,
+    /// The dialect to read by; `None` decides by the file (see [`dialect_of`]).
+    pub dialect: Option<Dialect>,
+}
+
+/// Whether a file's name says it is a Compose file (`compose.yaml`, `docker-compose.yml`).
+pub fn is_compose_file_name(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    name.starts_with("docker-compose") || name.starts_with("compose.")
+}
+
+/// The dialect a stream read as Kubernetes should have been read by: Compose when no
+/// document has a `kind` and the first has a `services` mapping.
+fn dialect_of(docs: &[yaml::ValueDocument]) -> Dialect {
+    let values = || docs.iter().filter_map(|d| d.value.as_ref());
+    let compose = values().all(|v| v.get("kind").is_none())
+        && values()
+            .next()
+            .and_then(|v| v.get("services"))
+            .is_some_and(Value::is_object);
+    if compose {
+        Dialect::Compose
+    } else {
+        Dialect::Kubernetes
+    }
 }
 
 /// Splits a source into its documents, in order. Empty documents are left out.
@@ -513,14 +590,20 @@ pub struct DuplicateKey {
 /// document that holds it, for the caller to report on that object. Other errors are errors.
 pub fn load_checking_duplicates(
     source: &Arc<Source>,
+    dialect: Option<Dialect>,
 ) -> Result<(Vec<Document>, Option<DuplicateKey>), LoadError> {
-    match load(source) {
+    let strict = LoadOptions {
+        allow_duplicate_keys: false,
+        dialect,
+    };
+    match load_with(source, &strict) {
         Ok(docs) => Ok((docs, None)),
         Err(error) if error.message.starts_with("duplicate key") => {
             let docs = load_with(
                 source,
                 &LoadOptions {
                     allow_duplicate_keys: true,
+                    dialect,
                 },
             )?;
             let at = error.pos.unwrap_or_default();
@@ -534,7 +617,24 @@ pub fn load_checking_duplicates(
 /// [`load`] with options. Values are parsed without positions (fast); positions are
 /// computed on demand by [`Document::locate`].
 pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Document>, LoadError> {
-    let docs = match yaml::parse_values(&source.text, options.allow_duplicate_keys) {
+    let dialect = options
+        .dialect
+        .unwrap_or(if is_compose_file_name(&source.path) {
+            Dialect::Compose
+        } else {
+            Dialect::Kubernetes
+        });
+    source.set_dialect(dialect);
+    let mut read = yaml::parse_values(&source.text, options.allow_duplicate_keys, dialect);
+    if options.dialect.is_none()
+        && dialect == Dialect::Kubernetes
+        && let Ok(docs) = &read
+        && dialect_of(docs) == Dialect::Compose
+    {
+        source.set_dialect(Dialect::Compose);
+        read = yaml::parse_values(&source.text, options.allow_duplicate_keys, Dialect::Compose);
+    }
+    let docs = match read {
         Ok(docs) => docs,
         Err(fast) => {
             // The positional parser words the same error with more context (the line of
@@ -583,9 +683,34 @@ pub fn load_with(source: &Arc<Source>, options: &LoadOptions) -> Result<Vec<Docu
                 pos: d.pos,
                 value,
                 null_fields: d.null_fields,
+                ambiguous: d.ambiguous,
             })
         })
         .collect())
+}
+
+/// Reads a file of at most [`MAX_INPUT_BYTES`]; the error says what is wrong and how to fix
+/// it. A device or pipe given by name is read up to the limit like a file.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err("is a folder, not a file".into());
+    }
+    read_limited(file, "the file")
+}
+
+/// Reads everything from `reader` up to [`MAX_INPUT_BYTES`].
+fn read_limited(reader: impl std::io::Read, what: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut reader.take(MAX_INPUT_BYTES + 1), &mut bytes)
+        .map_err(|e| format!("cannot read {what}: {e}"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{what} is larger than {} MiB, the most shipshape reads from one input; split it into smaller files",
+            MAX_INPUT_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The text of lines `[first, end)` (1-based), line breaks included.
@@ -622,7 +747,8 @@ pub fn warn_no_manifests(dir: &Path) {
 }
 
 /// Every manifest file (`.yaml`, `.yml`, `.json`) under a folder, recursively, sorted; hidden
-/// files and folders (`.git`) are left out.
+/// files and folders (`.git`) are left out. A manifest name that is not a regular file (a
+/// FIFO, socket or device, which could block a reader forever or never end) is an error.
 pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     // Each folder's entries are sorted by name and folders are entered in that order, which
     // gives the paths in `Path` order without comparing whole paths afterwards.
@@ -635,16 +761,14 @@ pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
                 continue;
             }
             // The entry's type comes with the listing; only a link needs a look at its target.
-            let file_type = entry.file_type()?;
-            let is_dir = if file_type.is_symlink() {
-                std::fs::metadata(entry.path())?.is_dir()
-            } else {
-                file_type.is_dir()
-            };
-            entries.push((name, is_dir));
+            let mut file_type = entry.file_type()?;
+            if file_type.is_symlink() {
+                file_type = std::fs::metadata(entry.path())?.file_type();
+            }
+            entries.push((name, file_type.is_dir(), file_type.is_file()));
         }
         entries.sort_unstable();
-        for (name, is_dir) in entries {
+        for (name, is_dir, is_file) in entries {
             let path = dir.join(name);
             if is_dir {
                 walk(&path, out)?;
@@ -652,6 +776,12 @@ pub fn manifest_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
                 path.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml" | "json")
             ) {
+                if !is_file {
+                    return Err(std::io::Error::other(format!(
+                        "{} is not a regular file (a FIFO, socket or device); move it out of the folder, or name it on the command line to read it",
+                        path.display()
+                    )));
+                }
                 out.push(path);
             }
         }
@@ -772,7 +902,7 @@ mod tests {
 
     #[test]
     fn one_document_is_located_like_the_whole_stream() {
-        let text = "# lead\napiVersion: v1\nkind: A\n---\n\n---\nbase: &b {x: 1}\nitems:\n  - <<: *b\n    y: [1, 2]\n  - 'q'\n...\n---\nz: null\nw: |\n  text\n";
+        let text = "# lead\napiVersion: v1\nkind: A\n---\n\n---\nbase: &b {x: 1}\nitems:\n  - <<: *b\n    v: [1, 2]\n  - 'q'\n...\n---\nz: null\nw: |\n  text\n";
         let fast = load(&Source::new("f.yaml", text)).unwrap();
         let whole = Source::new("f.yaml", text);
         whole.located().unwrap();
@@ -784,7 +914,7 @@ mod tests {
             for pointer in [
                 "",
                 "/kind",
-                "/items/0/y/1",
+                "/items/0/v/1",
                 "/items/1",
                 "/base/x",
                 "/w",
@@ -795,7 +925,7 @@ mod tests {
                 assert_eq!(a.locate_key(pointer), b.locate_key(pointer), "{pointer}");
             }
         }
-        assert_eq!(fast[1].locate("/items/0/y/1").to_string(), "f.yaml:10:12");
+        assert_eq!(fast[1].locate("/items/0/v/1").to_string(), "f.yaml:10:12");
         assert_eq!(fast[2].locate_key("/w").to_string(), "f.yaml:15:1");
     }
 
@@ -807,7 +937,7 @@ mod tests {
             .as_ref()
             .unwrap()
             .to_value();
-        let fast = yaml::parse_values(text, false).unwrap()[0]
+        let fast = yaml::parse_values(text, false, Dialect::Core).unwrap()[0]
             .value
             .clone()
             .unwrap();
@@ -826,6 +956,7 @@ mod tests {
             &src,
             &LoadOptions {
                 allow_duplicate_keys: true,
+                dialect: None,
             },
         )
         .unwrap();

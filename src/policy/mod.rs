@@ -373,6 +373,9 @@ fn expand_lists(docs: &[Document]) -> Option<(Vec<Document>, Vec<String>)> {
                 },
                 value: list.typed_item(item).into_owned(),
                 null_fields: d.null_fields,
+                // The ambiguous scalars are listed from the whole document's text: once, with
+                // its first item.
+                ambiguous: d.ambiguous && i == 0,
             });
             bases.push(base);
         }

@@ -8,6 +8,7 @@ use super::rules::*;
 
 static RULES: &[&dyn Rule] = &[
     &InvalidExemption,
+    &AmbiguousScalar,
     &RunAsNonRoot,
     &NoPrivilegeEscalation,
     &ReadOnlyRootFs,

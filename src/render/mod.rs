@@ -196,6 +196,9 @@ impl Renderer {
         // missing variable (`nmae` is undefined); without it only debug builds would.
         env.set_debug(true);
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        // An instruction budget: a template that loops without end (or nearly) stops with an
+        // error naming it and its line, instead of running for ever or filling memory.
+        env.set_fuel(Some(TEMPLATE_FUEL));
         let syntax = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -395,6 +398,10 @@ fn enclosing_tag(source: &str, range: std::ops::Range<usize>) -> Option<String> 
         .min()?;
     source.get(open..close).map(String::from)
 }
+
+/// The instructions one template may run (minijinja fuel): far more than any real template
+/// needs (the largest embedded template uses well under a thousandth of it).
+pub const TEMPLATE_FUEL: u64 = 50_000_000;
 
 /// Parses one template's output: every non-empty document as a JSON value.
 fn parse_output(env: &str, template: &str, text: &str) -> Result<Vec<Value>, RenderError> {

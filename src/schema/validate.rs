@@ -235,7 +235,12 @@ impl Registry {
         list_valid: bool,
         part: &mut Report,
     ) {
-        let (docs, duplicate) = match manifest::load_checking_duplicates(source) {
+        // Helm reads values files as Kubernetes tooling reads manifests.
+        let dialect = target.map(|t| match t {
+            Target::Compose => manifest::Dialect::Compose,
+            Target::Kubernetes | Target::HelmValues => manifest::Dialect::Kubernetes,
+        });
+        let (docs, duplicate) = match manifest::load_checking_duplicates(source, dialect) {
             Ok(loaded) => loaded,
             Err(e) => return ResourceResult::unreadable(&e).add_to(part),
         };

@@ -1,11 +1,10 @@
 //! Values as reviewers read them: YAML-like, plain where that is unambiguous, quoted where a
 //! plain scalar would read as another type; masked-secret markers printed as they are.
 
-use saphyr_parser::ScalarStyle;
 use serde_json::Value;
 
 use crate::diff::mask;
-use crate::manifest::yaml::resolve_scalar;
+use crate::manifest::yaml::reads_as_text;
 
 /// Longest flow list printed on one line.
 const MAX_INLINE: usize = 60;
@@ -37,10 +36,7 @@ fn is_plain(s: &str, flow: bool) -> bool {
     {
         return false;
     }
-    matches!(
-        resolve_scalar(s, ScalarStyle::Plain, None),
-        Value::String(_)
-    )
+    reads_as_text(s)
 }
 
 /// A scalar on one line (strings that span lines are quoted).

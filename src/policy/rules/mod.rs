@@ -1,9 +1,10 @@
 //! The rule catalogue: one file per rule, each a unit struct named for the problem.
 //!
-//! Codes group rules by concern: `SS0xx` the policy engine itself, `SS1xx` security context,
+//! Codes group rules by concern: `SS0xx` the policy engine itself and how YAML reads, `SS1xx` security context,
 //! `SS2xx` health probes, `SS3xx` resources, `SS4xx` availability, `SS5xx` images, `SS6xx`
 //! secrets and configuration, `SS7xx` references between objects.
 
+mod ambiguous_scalar;
 mod anti_affinity_or_spread;
 mod config_refs_exist;
 mod cpu_limits;
@@ -41,6 +42,7 @@ mod servicemonitor_selects_service;
 mod termination_grace_covers_prestop;
 mod zero_downtime_rollout;
 
+pub use ambiguous_scalar::AmbiguousScalar;
 pub use anti_affinity_or_spread::AntiAffinityOrSpread;
 pub use config_refs_exist::ConfigRefsExist;
 pub use cpu_limits::CpuLimits;
