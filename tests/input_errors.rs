@@ -90,7 +90,7 @@ fn an_unreadable_file_is_an_input_error_in_every_command() {
         let out = run(&[command, &path]);
         assert_eq!(out.status.code(), Some(2), "{command}: {}", stdout(&out));
         assert!(
-            stdout(&out).contains("cannot read file"),
+            stdout(&out).contains("cannot read the file"),
             "{command}: {}",
             stdout(&out)
         );

@@ -69,7 +69,8 @@ fn infinity_is_refused_as_kubectl_refuses_it() {
     )
     .unwrap();
     let o = shipshape(&["validate", file.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    // A file shipshape cannot read as YAML is an input error.
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("inf.yaml:6:6"), "{}", out(&o));
     assert!(out(&o).contains("`.inf` reads as infinity"), "{}", out(&o));
 }
@@ -125,7 +126,8 @@ fn a_quoted_merge_key_is_an_ordinary_key() {
 #[test]
 fn a_merge_of_a_scalar_is_an_error_at_its_line() {
     let o = shipshape(&["validate", &fixture("merge-scalar.yaml")]);
-    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    // A file shipshape cannot read as YAML is an input error.
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("merge-scalar.yaml:6:7"), "{}", out(&o));
     assert!(
         out(&o).contains("a merge key `<<` takes a mapping"),

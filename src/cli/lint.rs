@@ -224,10 +224,12 @@ fn load_all(
         .par_iter()
         .map(|s| {
             let docs = match s {
-                Ok(source) => manifest::load_checking_duplicates(source, None).map(|(docs, dup)| {
-                    let finding = dup.map(|d| duplicate_key_finding(&docs, &d));
-                    (docs, finding)
-                }),
+                Ok(source) => {
+                    manifest::load_checking_duplicates(source, None).map(|(docs, dup)| {
+                        let finding = dup.map(|d| duplicate_key_finding(&docs, &d));
+                        (docs, finding)
+                    })
+                }
                 Err(e) => Err(e.clone()),
             };
             progress.advance(1);

@@ -51,8 +51,11 @@ impl Format {
                     false
                 } else {
                     // A float: its type is the `type` keyword's business; only its range here.
-                    n.as_f64()
-                        .is_none_or(|f| f >= min as f64 && f <= max as f64)
+                    // Compared as whole numbers: `i64::MAX as f64` rounds up to 2^63, which
+                    // is out of range (a YAML 1.1 reader makes 9223372036854775808 a float).
+                    n.as_f64().is_none_or(|f| {
+                        f.is_finite() && (min as i128..=max as i128).contains(&(f as i128))
+                    })
                 }
             }
             (Format::Byte, Value::String(s)) => is_base64(s),
@@ -65,7 +68,14 @@ impl Format {
     fn message(self, instance: &Value) -> String {
         match self {
             Format::Integer { name, min, max } => {
-                format!("{instance} is out of range for {name} (from {min} to {max})")
+                // A whole number read as a float (past i64) is shown as the number written.
+                let shown = match instance.as_f64() {
+                    Some(f) if instance.is_f64() && f.fract() == 0.0 && f.abs() < 1e21 => {
+                        format!("{f:.0}")
+                    }
+                    _ => instance.to_string(),
+                };
+                format!("{shown} is out of range for {name} (from {min} to {max})")
             }
             Format::Byte => "is not valid base64 (the characters A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)".into(),
             Format::Unchecked => String::new(),
@@ -161,6 +171,7 @@ mod tests {
         assert!(int64.is_valid(&json!(i64::MAX)));
         assert!(!int64.is_valid(&json!(u64::MAX)));
         assert!(!int64.is_valid(&json!(1e19)));
+        assert!(!int64.is_valid(&json!(9223372036854775808.0_f64)));
         assert!(Format::of("double").is_valid(&json!(1e300)));
     }
 }
