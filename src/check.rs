@@ -30,6 +30,8 @@ pub struct Outcome {
     pub drift: Vec<Drift>,
     /// Its validation results and findings.
     pub report: Report,
+    /// The namespace it creates (`createNamespace: true`) and where that is set.
+    pub creates_namespace: Option<(String, String)>,
 }
 
 /// Documentation of every code among the findings: policy rules, validation codes and drift.
@@ -71,6 +73,7 @@ pub fn check_environment(
     let mut outcome = Outcome {
         fails: false,
         error: None,
+        creates_namespace: None,
         files: 0,
         drift: Vec::new(),
         report: Report::default(),
@@ -82,6 +85,14 @@ pub fn check_environment(
             return outcome;
         }
     };
+    if env.spec.create_namespace {
+        let at = env
+            .layered
+            .origin("/createNamespace")
+            .map(|o| o.key_location().to_string())
+            .unwrap_or_default();
+        outcome.creates_namespace = Some((env.spec.namespace.clone(), at));
+    }
     let cx = match environment_context(config, &env, &[cli_layer], today) {
         Ok(cx) => cx,
         Err(e) => {

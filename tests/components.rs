@@ -369,3 +369,83 @@ fn a_component_env_file_overrides_one_field_of_one_component() {
     assert_eq!(db.image.reference(), "postgres:16.4-alpine");
     assert!(Path::new(ws.path()).exists());
 }
+
+/// Two apps of one environment in one namespace: its Namespace is created once, with labels
+/// of no app, so their files apply together; both creating it is an error naming both.
+#[test]
+fn a_namespace_shared_by_two_apps_is_created_once() {
+    let shop = format!("{APP}createNamespace: true\nnamespaceLabels: {{team: shop}}\n");
+    let cart = APP.replace("shop/web", "shop/cart");
+    let ws = workspace(&[
+        ("environments/shop/app.yaml", &shop),
+        ("environments/shop/production.yaml", "replicas: 1\n"),
+        ("environments/cart/app.yaml", &cart),
+        ("environments/cart/production.yaml", "replicas: 1\n"),
+    ]);
+    let render = |ws: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_shipshape"))
+            .current_dir(ws)
+            .args(["render", "--out", "out"])
+            .output()
+            .unwrap()
+    };
+    let o = render(ws.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let k8s =
+        std::fs::read_to_string(ws.path().join("out/shop/production/kubernetes.yaml")).unwrap();
+    let namespace = k8s
+        .split("---")
+        .find(|d| d.contains("kind: Namespace"))
+        .unwrap();
+    assert!(
+        namespace.contains("kubernetes.io/metadata.name: shop"),
+        "{namespace}"
+    );
+    assert!(namespace.contains("team: shop"), "{namespace}");
+    assert!(!namespace.contains("app.kubernetes.io/name"), "{namespace}");
+    // Both apps together are one valid set for kubectl.
+    let both = ws.path().join("both");
+    std::fs::create_dir_all(&both).unwrap();
+    for app in ["shop", "cart"] {
+        std::fs::copy(
+            ws.path()
+                .join(format!("out/{app}/production/kubernetes.yaml")),
+            both.join(format!("{app}.yaml")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        both.join("kustomization.yaml"),
+        "resources: [shop.yaml, cart.yaml]\n",
+    )
+    .unwrap();
+    let k = Command::new("kubectl")
+        .arg("kustomize")
+        .arg(&both)
+        .output()
+        .unwrap();
+    assert!(k.status.success(), "{}", String::from_utf8_lossy(&k.stderr));
+
+    // Both creating it: `check` says so, naming both keys.
+    std::fs::write(
+        ws.path().join("environments/cart/production.yaml"),
+        "replicas: 1\ncreateNamespace: true\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .current_dir(ws.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("namespace `shop` of environment `production` is created by 2 apps: cart (environments/cart/production.yaml:2:1), shop (environments/shop/app.yaml:9:1)"),
+        "{stderr}"
+    );
+}

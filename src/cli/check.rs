@@ -115,6 +115,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (mut errors, mut files, mut drifted) = (0usize, 0usize, 0usize);
     let mut fails = !orphans.is_empty();
     let mut shown = String::new();
+    // A Namespace is one object: two apps of one environment that both create it would not
+    // apply together.
+    let mut creators: std::collections::BTreeMap<(&str, &str), Vec<(String, &str)>> =
+        Default::default();
+    for (id, outcome) in ids.iter().zip(&outcomes) {
+        if let Some((namespace, at)) = &outcome.creates_namespace {
+            creators
+                .entry((id.env.as_str(), namespace.as_str()))
+                .or_default()
+                .push((id.app.clone(), at.as_str()));
+        }
+    }
+    for ((env, namespace), apps) in &creators {
+        if apps.len() > 1 {
+            errors += 1;
+            let list: Vec<String> = apps
+                .iter()
+                .map(|(app, at)| format!("{app} ({at})"))
+                .collect();
+            eprintln!(
+                "error: namespace `{namespace}` of environment `{env}` is created by {} apps: {}
+  help: keep `createNamespace: true` in one of them (its Namespace object carries no app labels, so any one will do)
+",
+                apps.len(),
+                list.join(", ")
+            );
+        }
+    }
     for outcome in outcomes {
         files += outcome.files;
         if let Some(e) = &outcome.error {

@@ -263,9 +263,12 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
             "pullPolicy": spec.image.pull_policy,
             "pullSecrets": spec.image.pull_secrets,
         },
+        // A namespace may hold several apps: its labels say nothing about the app that
+        // renders it, so every app would render the same object.
         "namespaceObject": spec.create_namespace.then(|| {
-            let mut l = labels.clone();
+            let mut l = Map::new();
             l.insert("kubernetes.io/metadata.name".into(), json!(spec.namespace));
+            l.insert("app.kubernetes.io/managed-by".into(), json!("shipshape"));
             for (k, v) in &spec.namespace_labels {
                 l.insert(k.clone(), json!(v));
             }
