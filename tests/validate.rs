@@ -589,6 +589,57 @@ fn helm_values_by_target() {
     );
 }
 
+/// Values with a top-level `controllers` map are checked against the bundled schema of the
+/// bjw-s app-template chart.
+#[test]
+fn app_template_values_valid() {
+    check(
+        &["validate", "app-template/values.yaml"],
+        None,
+        "1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped\n",
+        0,
+    );
+}
+
+/// Unknown keys in app-template values are errors at their line, without --strict (Helm
+/// enforces the chart's schema), at the top level and in nested Kubernetes shapes too.
+#[test]
+fn app_template_values_unknown_keys() {
+    let expected = r#"app-template/values-bad.yaml:3:5: error[schema/schema]: controllers.web.replica: unknown field
+  3 |     replica: 2
+    |     ^
+  help: did you mean `replicas`?
+
+app-template/values-bad.yaml:15:15: error[schema/schema]: controllers.web.containers.web.probes.liveness.spec.periodSecond: unknown field
+  15 |               periodSecond: 10
+     |               ^
+  help: did you mean `periodSeconds`?
+
+app-template/values-bad.yaml:22:1: error[schema/schema]: persistance: unknown field
+  22 | persistance:
+     | ^
+  help: did you mean `persistence`?
+
+app-template/values-bad.yaml:1:1: helm-values: invalid
+
+1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
+"#;
+    check(
+        &["validate", "app-template/values-bad.yaml"],
+        None,
+        expected,
+        1,
+    );
+    // By shape, not by name: the same stream through stdin.
+    check(
+        &["validate", "--target", "helm-values", "-"],
+        Some("app-template/values-bad.yaml"),
+        &expected.replace("app-template/values-bad.yaml:", "-:"),
+        1,
+    );
+}
+
 /// Broken, valid and invalid files in one run.
 #[test]
 fn one_bad_file_does_not_stop_the_run() {

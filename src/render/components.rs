@@ -89,7 +89,7 @@ fn selector(app: &AppIdentity<'_>, key: &str, c: &Component) -> Map<String, Valu
     m
 }
 
-fn component(spec: &Spec, app: &AppIdentity<'_>, key: &str, c: &Component) -> Value {
+pub(super) fn component(spec: &Spec, app: &AppIdentity<'_>, key: &str, c: &Component) -> Value {
     let mut labels = labels(spec, app, key, c);
     let selector = selector(app, key, c);
     // The pods carry the selector labels whatever the extra labels say.

@@ -9,7 +9,8 @@
 //! `app.kubernetes.io/*` set plus the spec's labels), `extraLabels` (the spec's own), `selector` (the stable subset: name and
 //! instance), `image`, `namespaceObject`, `serviceAccount`, `config`, `service`,
 //! `container`, `pod`, `strategy`, `deployments`, `autoscaling`, `disruptionBudget`,
-//! `ingress`, `migration`, `serviceMonitor`, `canary`, `compose`.
+//! `ingress`, `migration`, `serviceMonitor`, `canary`, `compose`, `components`, and
+//! `appTemplate` (Helm values for the app-template chart, see [`super::helm_app_template`]).
 
 use std::collections::BTreeMap;
 
@@ -244,7 +245,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         })
     });
 
-    json!({
+    let context = json!({
         "app": environment.id.app,
         "env": environment.id.env,
         "name": name,
@@ -292,7 +293,8 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
             env: &environment.id.env,
             part_of: &part_of,
         }),
-    })
+    });
+    super::helm_app_template::with_values(environment, context)
 }
 
 /// A float as JSON, written as a whole number when it is one (`99`, not `99.0`).

@@ -19,6 +19,7 @@ pub mod components;
 pub mod context;
 pub mod emit;
 pub mod filters;
+pub mod helm_app_template;
 pub mod templates;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 /// Every default template: name (`<target>/<file>`) and source.
 pub const EMBEDDED: &[(&str, &str)] = &[
     embed!("compose/compose.yaml.j2"),
+    embed!("helm/app-template.values.yaml.j2"),
     embed!("helm/values.yaml.j2"),
     embed!("kubernetes/10-namespace.yaml.j2"),
     embed!("kubernetes/20-serviceaccount.yaml.j2"),

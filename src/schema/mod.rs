@@ -13,5 +13,5 @@ pub mod removed;
 pub mod strict;
 pub mod validate;
 
-pub use registry::{Options, Registry, Target};
+pub use registry::{HelmChart, Options, Registry, Target};
 pub use validate::{ResourceResult, Validation, codes, detect_target, is_helm_values_name};

@@ -72,6 +72,81 @@ const COMPOSE_ID: &str = "compose_spec.json";
 /// The values schema of the conventional application chart.
 const HELM_VALUES: &str = include_str!("../../schemas/helm/app-chart.values.schema.json");
 
+/// The values schema of the bjw-s `app-template` chart 4.x, as published (see
+/// `schemas/helm/SOURCE.md`): its root and the files it refers to, by path relative to the
+/// root's `$id`, under which each is registered so that the references resolve offline.
+const APP_TEMPLATE: &[(&str, &str)] = &[
+    app_template!("values.schema.json"),
+    app_template!("schemas/configmap.json"),
+    app_template!("schemas/containers.json"),
+    app_template!("schemas/controllers.json"),
+    app_template!("schemas/definitions.json"),
+    app_template!("schemas/envVars.json"),
+    app_template!("schemas/ingress.json"),
+    app_template!("schemas/k8s-api.json"),
+    app_template!("schemas/networkpolicy.json"),
+    app_template!("schemas/persistence.json"),
+    app_template!("schemas/pod.json"),
+    app_template!("schemas/rawResource.json"),
+    app_template!("schemas/rbac.json"),
+    app_template!("schemas/route.json"),
+    app_template!("schemas/secret.json"),
+    app_template!("schemas/service.json"),
+    app_template!("schemas/serviceAccount.json"),
+    app_template!("schemas/serviceMonitor.json"),
+];
+
+macro_rules! app_template {
+    ($path:literal) => {
+        (
+            $path,
+            include_str!(concat!("../../schemas/helm/app-template/", $path)),
+        )
+    };
+}
+use app_template;
+
+/// The URI of shipshape's strict wrapper around the app-template schema: the chart's schema
+/// leaves its top level open (Helm ignores a misspelt top-level key); the wrapper closes it
+/// to the keys the chart reads.
+const APP_TEMPLATE_URI: &str = "https://shipshape.dev/schemas/helm/app-template.json";
+/// Top-level keys of the app-template chart's own `values.yaml` that its schema does not
+/// list: allowed by the strict wrapper too.
+const APP_TEMPLATE_UNLISTED_KEYS: &[&str] = &["configMapsFromFolder"];
+
+/// The app-template file of Kubernetes definitions (probes, lifecycle hooks, capabilities,
+/// ...). Some of its objects are open; they are closed on load as every Kubernetes schema
+/// shipshape checks against is ([`super::strict::strictify`]), so that a misspelt probe field
+/// is an unknown field here too.
+const APP_TEMPLATE_KUBERNETES: &str = "schemas/k8s-api.json";
+
+/// The chart shape a Helm values file is written for, decided by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelmChart {
+    /// The conventional application chart (`helm create`'s shape: `replicaCount`, `image`, ...).
+    AppChart,
+    /// The bjw-s `app-template` chart 4.x: a top-level `controllers` map.
+    AppTemplate,
+}
+
+impl HelmChart {
+    /// The shape of a values document: `app-template` when it has a top-level `controllers`
+    /// key, the conventional chart otherwise.
+    pub fn of(values: &Value) -> HelmChart {
+        if values.get("controllers").is_some() {
+            HelmChart::AppTemplate
+        } else {
+            HelmChart::AppChart
+        }
+    }
+}
+
+/// The app-template schema files, parsed, by URI, and the validator compiled from them.
+struct AppTemplate {
+    documents: HashMap<String, Arc<Value>>,
+    validator: Result<Validator, String>,
+}
+
 /// The Kubernetes version used when none is given.
 pub const DEFAULT_KUBERNETES_MINOR: u32 = 37;
 
@@ -156,6 +231,7 @@ pub struct Registry {
     loaded: OnceLock<Result<Loaded, String>>,
     compose_schema: OnceLock<Result<Arc<Value>, String>>,
     compose: LazyValidator,
+    app_template: OnceLock<Result<AppTemplate, String>>,
     /// [`Registry::known_properties`] by keyword location.
     known_properties: Mutex<foldhash::HashMap<String, Arc<[String]>>>,
 }
@@ -229,6 +305,7 @@ impl Registry {
             loaded: OnceLock::new(),
             compose_schema: OnceLock::new(),
             compose: OnceLock::new(),
+            app_template: OnceLock::new(),
             known_properties: Mutex::default(),
         })
     }
@@ -447,6 +524,25 @@ impl Registry {
         }
     }
 
+    /// The compiled validator of Helm values for a chart shape.
+    pub(crate) fn helm_values_validator(&self, chart: HelmChart) -> Result<&Validator, String> {
+        match chart {
+            HelmChart::AppChart => self.target_validator(Target::HelmValues),
+            HelmChart::AppTemplate => self
+                .app_template()?
+                .validator
+                .as_ref()
+                .map_err(Clone::clone),
+        }
+    }
+
+    fn app_template(&self) -> Result<&AppTemplate, String> {
+        self.app_template
+            .get_or_init(load_app_template)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// The property names of the object schema that holds a keyword, given the keyword's
     /// absolute location (`<uri>#/definitions/X/additionalProperties`); for "did you mean".
     /// Read once per location (the same mistake tends to repeat across files).
@@ -473,6 +569,13 @@ impl Registry {
             // Read from the unparsed definitions: the one the pointer names.
             let (definition, inner) = self.builtin().ok()?.definition(parent)?;
             (Arc::new(definition), inner)
+        } else if let Some(doc) = self
+            .app_template
+            .get()
+            .and_then(|a| a.as_ref().ok())
+            .and_then(|a| a.documents.get(uri))
+        {
+            (Arc::clone(doc), parent.to_string())
         } else if uri.is_empty() || uri.ends_with(COMPOSE_ID) {
             // Only the Compose schema is compiled on its own (its locations are relative).
             let compose = self.compose_schema.get()?.as_ref().ok()?;
@@ -674,6 +777,55 @@ fn options<'r>(registry: &'r jsonschema::Registry<'static>) -> jsonschema::Valid
         .should_validate_formats(false)
         .with_keyword("format", formats::keyword)
         .with_registry(registry)
+}
+
+/// Registers the app-template schema files under the URIs their references resolve to, with
+/// the strict wrapper, and compiles the wrapper.
+fn load_app_template() -> Result<AppTemplate, String> {
+    let root = parse_embedded(APP_TEMPLATE[0].1)?;
+    let id = root
+        .get("$id")
+        .and_then(Value::as_str)
+        .ok_or("the app-template schema has no $id")?;
+    let base = id.strip_suffix(APP_TEMPLATE[0].0).unwrap_or(id).to_string();
+    let mut keys: Map<String, Value> = root
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(|k| (k.clone(), json!({}))).collect())
+        .unwrap_or_default();
+    for key in APP_TEMPLATE_UNLISTED_KEYS {
+        keys.insert((*key).to_string(), json!({}));
+    }
+    let wrapper = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": APP_TEMPLATE_URI,
+        "allOf": [{"$ref": id}],
+        "properties": keys,
+        "additionalProperties": false,
+    });
+    let mut files: Vec<(String, Arc<Value>)> = vec![(id.to_string(), Arc::new(root))];
+    for (path, text) in &APP_TEMPLATE[1..] {
+        let mut doc = parse_embedded(text)?;
+        if *path == APP_TEMPLATE_KUBERNETES {
+            for definition in doc.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                super::strict::strictify(definition);
+            }
+        }
+        files.push((format!("{base}{path}"), Arc::new(doc)));
+    }
+    files.push((APP_TEMPLATE_URI.to_string(), Arc::new(wrapper.clone())));
+    let documents: HashMap<String, Arc<Value>> = files.iter().cloned().collect();
+    let registry = jsonschema::Registry::new()
+        .extend(files)
+        .and_then(|b| b.prepare())
+        .map_err(|e| format!("cannot index the app-template schema: {e}"))?;
+    let validator = options(&registry)
+        .build(&wrapper)
+        .map_err(|e| format!("the app-template schema does not compile: {e}"));
+    Ok(AppTemplate {
+        documents,
+        validator,
+    })
 }
 
 fn parse_embedded(text: &str) -> Result<Value, String> {

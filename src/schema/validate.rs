@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::messages::{self, Context};
-use super::registry::{Registry, Target};
+use super::registry::{HelmChart, Registry, Target};
 use super::removed::removed_api;
 use crate::manifest::{self, Document, DuplicateKey, LoadError, Location, Pos, Source};
 use crate::report::{Finding, Report, Resource, RuleRef, Severity, Status};
@@ -442,6 +442,10 @@ impl Registry {
                     Err(e) => return internal_error(e),
                 }
             }
+            Target::HelmValues => match self.helm_values_validator(HelmChart::of(value)) {
+                Ok(v) => v,
+                Err(e) => return internal_error(e),
+            },
             other => match self.target_validator(other) {
                 Ok(v) => v,
                 Err(e) => return internal_error(e),
@@ -468,11 +472,14 @@ impl Registry {
         }
         let known = |loc: &str| self.known_properties(loc);
         // The Compose specification is closed (only `x-` extensions may be added) and Compose
-        // itself rejects unknown keys, so a Compose file is always checked strictly.
+        // itself rejects unknown keys, so a Compose file is always checked strictly; so are
+        // app-template values, whose chart schema Helm enforces on install.
         let ctx = Context {
             root: value,
             known_properties: &known,
-            strict: self.options().strict || target == Target::Compose,
+            strict: self.options().strict
+                || target == Target::Compose
+                || (target == Target::HelmValues && HelmChart::of(value) == HelmChart::AppTemplate),
         };
         let problems = messages::problems(validator.iter_errors(value), &ctx);
         if problems.is_empty() {

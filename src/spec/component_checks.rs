@@ -107,17 +107,6 @@ fn check_component(
     compose_services: &[String],
     report: &mut Report<'_>,
 ) {
-    if let Some(targets) = &c.targets {
-        for (i, t) in targets.iter().enumerate() {
-            if *t == Target::Helm {
-                report(
-                    &format!("{at}/targets/{i}"),
-                    "a component renders for `kubernetes` and `compose`, not `helm`".into(),
-                    Some("remove `helm`: the app's Helm values describe its own workload".into()),
-                );
-            }
-        }
-    }
     if c.image.tag.is_none() && c.image.digest.is_none() {
         report(
             &format!("{at}/image"),

@@ -27,8 +27,8 @@ pub struct Component {
     /// The workload kind.
     #[serde(default)]
     pub kind: WorkloadKind,
-    /// Which targets render this component; defaults to the app's `targets` (Kubernetes and
-    /// Compose only: a Helm values file describes the app's own workload). A datastore
+    /// Which targets render this component; defaults to the app's `targets`. On `helm`, an
+    /// app with such components gets values for the bjw-s app-template chart. A datastore
     /// that only local stacks run is `targets: [compose]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Target>>,
