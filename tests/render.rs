@@ -146,6 +146,20 @@ fn rendered_kubernetes_streams_parse_back_with_labels_and_namespaces() {
                     assert_eq!(doc.namespace(), Some(env.spec.namespace.as_str()), "{what}");
                 }
                 let labels = &doc.value["metadata"]["labels"];
+                if kind == "Namespace" {
+                    // A namespace may hold several apps: it carries no app's labels.
+                    assert_eq!(
+                        labels["kubernetes.io/metadata.name"],
+                        env.spec.namespace.as_str(),
+                        "{what}"
+                    );
+                    assert_eq!(
+                        labels["app.kubernetes.io/managed-by"], "shipshape",
+                        "{what}"
+                    );
+                    assert!(labels["app.kubernetes.io/name"].is_null(), "{what}");
+                    continue;
+                }
                 for key in [
                     "app.kubernetes.io/name",
                     "app.kubernetes.io/instance",
