@@ -449,3 +449,39 @@ fn a_namespace_shared_by_two_apps_is_created_once() {
         "{stderr}"
     );
 }
+
+/// Adopting a running workload: a change of its selector is one `kubectl apply` refuses, and
+/// the diff says so on that field (text and JSON); other fields carry no such note.
+#[test]
+fn the_diff_names_a_change_to_an_immutable_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: a}\nspec:\n  replicas: 1\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: db, image: 'postgres:16'}]}\n";
+    let new = old
+        .replace("app: db}", "app: database}")
+        .replace("replicas: 1", "replicas: 2");
+    std::fs::write(dir.path().join("old.yaml"), old).unwrap();
+    std::fs::write(dir.path().join("new.yaml"), new).unwrap();
+    let run = |format: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+            .current_dir(dir.path())
+            .args(["diff", "--format", format, "old.yaml", "new.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let text = run("human");
+    assert!(
+        text.contains("~ spec.selector.matchLabels.app: db -> database\n        ! immutable: the selector of a StatefulSet is immutable; kubectl apply will refuse it"),
+        "{text}"
+    );
+    assert_eq!(text.matches("! immutable").count(), 1, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let fields = json["files"][0]["objects"][0]["fields"].as_array().unwrap();
+    let immutable: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.get("immutable").is_some())
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(immutable, ["spec.selector.matchLabels.app"]);
+}

@@ -19,6 +19,7 @@
 
 pub mod format;
 pub mod identity;
+pub mod immutable;
 pub mod mask;
 pub mod objects;
 pub mod paths;
@@ -153,6 +154,10 @@ pub struct FieldChange {
     pub change: Change,
     /// Whether the values shown are masked secrets.
     pub masked: bool,
+    /// Why the API server refuses this change on an existing object, when it does
+    /// ([`immutable`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub immutable: Option<&'static str>,
 }
 
 /// A change of one field.

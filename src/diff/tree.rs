@@ -140,6 +140,7 @@ impl Walk<'_> {
             },
             change,
             masked,
+            immutable: None,
         });
     }
 
@@ -501,6 +502,11 @@ pub fn diff_objects(old: &Object, new: &Object, renamed: bool, options: &Options
     let mut fields = walk.changes;
     if renamed {
         fields.retain(|f| f.pointer != "/metadata/name");
+    }
+    if new.target == crate::manifest::Target::Kubernetes {
+        for f in &mut fields {
+            f.immutable = super::immutable::reason(&new.id.kind, &old.value, &f.pointer);
+        }
     }
     ObjectDiff {
         change: if renamed {

@@ -175,6 +175,13 @@ fn field_lines(field: &super::FieldChange, split: bool) -> Vec<Line> {
             }
         }
     }
+    if let Some(reason) = field.immutable {
+        out.push(Line::new(
+            Kind::Context,
+            2,
+            format!("! immutable: {reason}; {}", super::immutable::FIX),
+        ));
+    }
     out
 }
 
