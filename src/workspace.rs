@@ -48,6 +48,20 @@ pub enum WorkspaceError {
         "{0}: no environments: add `environments/<app>/<env>.yaml` (with `environments/<app>/app.yaml` for what the environments share)"
     )]
     Empty(String),
+    /// An app folder or environment file whose name cannot name objects and labels.
+    #[error(
+        "{path}: `{name}` is not a valid {what} name: it names Kubernetes objects and labels, so use at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit; rename the {kind}"
+    )]
+    BadName {
+        /// The folder or file, as shown (control characters escaped).
+        path: String,
+        /// The name, escaped.
+        name: String,
+        /// `app` or `environment`.
+        what: &'static str,
+        /// `folder` or `file`.
+        kind: &'static str,
+    },
     /// A selection names no app or environment.
     #[error("`{selection}` matches no environment{hint}")]
     NoMatch {
@@ -157,6 +171,19 @@ impl Workspace {
                 if env == "app" || env.starts_with('.') || !file.is_file() {
                     continue;
                 }
+                for (name, what, kind, path) in [
+                    (app.as_str(), "app", "folder", &app_dir),
+                    (env, "environment", "file", &file),
+                ] {
+                    if !is_name(name) {
+                        return Err(WorkspaceError::BadName {
+                            path: path.display().to_string().escape_debug().to_string(),
+                            name: name.escape_debug().to_string(),
+                            what,
+                            kind,
+                        });
+                    }
+                }
                 out.push(EnvId {
                     app: app.clone(),
                     env: env.to_string(),
@@ -230,4 +257,16 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Whether an app or environment name can become part of object names and label values:
+/// at most 63 of `[A-Za-z0-9._-]`, starting and ending with a letter or digit.
+fn is_name(name: &str) -> bool {
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    name.len() <= 63
+        && edge(name.chars().next())
+        && edge(name.chars().last())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }

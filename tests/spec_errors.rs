@@ -231,3 +231,39 @@ fn explain_value_names_the_file_and_line() {
         "error: shop/production has no value at `replicaz`; did you mean `replicas`?\n"
     );
 }
+
+/// A number too large for its field is an error at the value with the range, not a failure
+/// to read the spec at `file:1:1`.
+#[test]
+fn a_number_out_of_its_fields_range_is_an_error_at_the_value() {
+    let e =
+        production_errors("replicas: 5000000000\nports:\n  - {name: http, containerPort: 70000}\n");
+    assert!(
+        e.contains("environments/shop/production.yaml:1:11: `replicas`: the number 5000000000 is above the maximum 4294967295"),
+        "{e}"
+    );
+    assert!(e.contains("production.yaml:3:33:"), "{e}");
+    assert!(e.contains("above the maximum 65535"), "{e}");
+    assert!(!e.contains(":1:1:"), "{e}");
+}
+
+/// An app folder whose name holds a line break would break the header comment of every
+/// rendered file (and cannot name objects): it is refused, escaped, before anything renders.
+#[test]
+fn an_app_folder_name_with_a_newline_is_refused() {
+    let ws = workspace(&[("environments/we\nb/production.yaml", APP)]);
+    let out = ws.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .current_dir(ws.path())
+        .args(["render", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("`we\\nb` is not a valid app name"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}

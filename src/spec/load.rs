@@ -106,8 +106,42 @@ pub fn json_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
         let schema = schemars::schema_for!(Spec);
-        serde_json::to_value(schema).expect("the spec schema serialises")
+        let mut value = serde_json::to_value(schema).expect("the spec schema serialises");
+        bound_integers(&mut value);
+        value
     })
+}
+
+/// Gives every integer of a sized Rust type its range in the schema (`format: uint32` alone
+/// bounds nothing), so a number too large for its field is an error at its value with the
+/// range, not a deserialisation failure.
+fn bound_integers(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let range = match map.get("format").and_then(Value::as_str) {
+                Some("uint16") => Some((0, u16::MAX as i64)),
+                Some("uint32") => Some((0, u32::MAX as i64)),
+                Some("int32") => Some((i32::MIN as i64, i32::MAX as i64)),
+                Some("uint8") => Some((0, u8::MAX as i64)),
+                _ => None,
+            };
+            if let Some((min, max)) = range {
+                map.entry("minimum").or_insert(Value::from(min));
+                let tighter = map
+                    .get("maximum")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|m| m <= max);
+                if !tighter {
+                    map.insert("maximum".into(), Value::from(max));
+                }
+            }
+            for v in map.values_mut() {
+                bound_integers(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
 }
 
 fn validator() -> &'static jsonschema::Validator {
