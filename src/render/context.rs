@@ -534,7 +534,9 @@ fn pod(spec: &Spec, config: Option<&Value>, service_account: Option<&Value>) -> 
         "securityContext": (!security.is_empty()).then_some(Value::Object(security)),
         "volumes": volumes,
         "serviceAccountName": service_account.map(|sa| sa["name"].clone()),
-        "automountServiceAccountToken": service_account.map(|sa| sa["automount"].clone()),
+        // Without a ServiceAccount of its own the pod runs as the namespace's default one,
+        // which needs no API token.
+        "automountServiceAccountToken": service_account.map_or(json!(false), |sa| sa["automount"].clone()),
         "imagePullSecrets": spec.image.pull_secrets.iter().map(|s| json!({"name": s})).collect::<Vec<_>>(),
         "terminationGracePeriodSeconds": spec.termination_grace_period_seconds,
     })
