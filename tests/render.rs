@@ -214,7 +214,9 @@ fn the_config_checksum_changes_with_the_config() {
     let before = checksum(&renderer.render(&env).unwrap()[0].text);
     env.spec.config.as_mut().unwrap().data.insert(
         "LOG_LEVEL".into(),
-        shipshape::spec::model::ConfigValue::String("debug".into()),
+        shipshape::spec::model::ConfigEntry::Value(shipshape::spec::model::ConfigValue::String(
+            "debug".into(),
+        )),
     );
     let after = checksum(&renderer.render(&env).unwrap()[0].text);
     assert_ne!(before, after);

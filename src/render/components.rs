@@ -17,6 +17,7 @@ use super::context::{
 use crate::spec::Spec;
 use crate::spec::Target;
 use crate::spec::component_checks::renders;
+use crate::spec::connections::{AddressRef, Connections, EndpointKind, address};
 use crate::spec::model::{AntiAffinity, Port, Probes, Resources, SeccompProfile, SecurityContext};
 use crate::spec::pod::{Container, EnvFrom, EnvValue, Volume, VolumeMount};
 use crate::spec::workload::{
@@ -30,6 +31,8 @@ pub struct AppIdentity<'a> {
     pub env: &'a str,
     /// `app.kubernetes.io/part-of`.
     pub part_of: &'a str,
+    /// The resolved connections of every workload.
+    pub connections: &'a Connections,
 }
 
 fn insert_some(m: &mut Map<String, Value>, key: &str, v: Option<Value>) {
@@ -156,7 +159,9 @@ pub(super) fn component(spec: &Spec, app: &AppIdentity<'_>, key: &str, c: &Compo
         } else {
             json!({"labels": pod_labels, "annotations": annotations})
         },
-        "spec": pod_spec(key, c, &selector, service_account.as_ref()),
+        "spec": pod_spec(key, c, &selector, service_account.as_ref(), &|a: &AddressRef| {
+            address(app.connections, key, a, false)
+        }),
     });
 
     let job = kind.runs_to_completion().then(|| {
@@ -472,10 +477,14 @@ fn merged_security(base: &SecurityContext, own: Option<&SecurityContext>) -> Map
     m
 }
 
-fn env_list(env: &BTreeMap<String, EnvValue>) -> Vec<Value> {
+fn env_list(
+    env: &BTreeMap<String, EnvValue>,
+    address: &dyn Fn(&AddressRef) -> String,
+) -> Vec<Value> {
     env.iter()
         .map(|(name, v)| match v {
             EnvValue::Literal(l) => json!({"name": name, "value": l.as_text()}),
+            EnvValue::Address(a) => json!({"name": name, "value": address(a)}),
             EnvValue::From(s) => {
                 let from = if let Some(r) = &s.secret_key_ref {
                     json!({"secretKeyRef": r})
@@ -587,6 +596,7 @@ fn side_container(
     s: &Container,
     base: &SecurityContext,
     restart_always: bool,
+    address: &dyn Fn(&AddressRef) -> String,
 ) -> Value {
     container_value(ContainerParts {
         name,
@@ -595,7 +605,7 @@ fn side_container(
         command: &s.command,
         args: &s.args,
         ports: &s.ports,
-        env: env_list(&s.env),
+        env: env_list(&s.env, address),
         env_from: env_from_list(&s.env_from),
         resources: resources(&s.resources),
         probes: &s.probes,
@@ -666,6 +676,7 @@ fn pod_spec(
     c: &Component,
     selector: &Map<String, Value>,
     service_account: Option<&Value>,
+    address: &dyn Fn(&AddressRef) -> String,
 ) -> Value {
     let sc = &c.security_context;
     let (pod_security, main_security) = security_parts(sc);
@@ -733,12 +744,12 @@ fn pod_spec(
     let mut init: Vec<Value> = c
         .sidecars
         .iter()
-        .map(|(n, s)| side_container(n, s, sc, true))
+        .map(|(n, s)| side_container(n, s, sc, true, address))
         .collect();
     init.extend(
         c.init_containers
             .iter()
-            .map(|(n, s)| side_container(n, s, sc, false)),
+            .map(|(n, s)| side_container(n, s, sc, false, address)),
     );
     insert_some(&mut spec, "initContainers", non_empty(&init));
     let mut main_mounts = mounts(&c.volume_mounts);
@@ -748,7 +759,7 @@ fn pod_spec(
     for w in &sc.writable_paths {
         main_mounts.push(json!({"name": w.name, "mountPath": w.path}));
     }
-    let mut env = env_list(&c.env);
+    let mut env = env_list(&c.env, address);
     for s in &c.secrets {
         for (var, k) in &s.keys {
             env.push(json!({"name": var, "valueFrom": {"secretKeyRef": {"name": s.secret_name, "key": k}}}));
@@ -846,21 +857,47 @@ fn affinity(c: &Component, selector: &Map<String, Value>) -> Option<Value> {
 }
 
 /// The Compose services of the components that render for Compose, in key order.
-pub fn compose(spec: &Spec) -> Vec<Value> {
+pub fn compose(spec: &Spec, connections: &Connections) -> Vec<Value> {
     spec.components
         .iter()
         .filter(|(_, c)| renders(spec, c, Target::Compose))
-        .map(|(key, c)| compose_service(spec, key, c))
+        .map(|(key, c)| compose_service(spec, connections, key, c))
         .collect()
+}
+
+/// Adds the Compose services a workload's connections reach to its `depends_on` entries
+/// (after those listed by hand, each service once): it waits until a target with a health
+/// check is healthy.
+pub(super) fn connection_dependencies(
+    connections: &Connections,
+    workload: &str,
+    depends_on: &mut Vec<Value>,
+) {
+    for e in connections
+        .get(workload)
+        .into_iter()
+        .flat_map(|w| w.values())
+    {
+        let Some(service) = &e.compose_service else {
+            continue;
+        };
+        if service == workload || depends_on.iter().any(|d| d["name"] == json!(service)) {
+            continue;
+        }
+        let healthy = matches!(&e.kind, EndpointKind::Workload(w) if w.compose_healthy);
+        depends_on.push(json!({
+            "name": service,
+            "condition": if healthy { "service_healthy" } else { "service_started" },
+        }));
+    }
 }
 
 /// Whether a component has a Compose health check (others wait for it to be healthy).
 pub fn has_compose_healthcheck(c: &Component) -> bool {
-    c.compose.as_ref().is_some_and(|x| x.healthcheck.is_some())
-        || c.probes.liveness.as_ref().is_some_and(|p| p.exec.is_some())
+    c.has_compose_healthcheck()
 }
 
-fn compose_service(spec: &Spec, key: &str, c: &Component) -> Value {
+fn compose_service(spec: &Spec, connections: &Connections, key: &str, c: &Component) -> Value {
     let settings = c.compose.clone().unwrap_or_default();
     let sc = &c.security_context;
     let mut environment: BTreeMap<String, Value> = BTreeMap::new();
@@ -875,6 +912,9 @@ fn compose_service(spec: &Spec, key: &str, c: &Component) -> Value {
                 environment.insert(k.clone(), Value::Null);
             }
             EnvValue::From(_) => {}
+            EnvValue::Address(a) => {
+                environment.insert(k.clone(), json!(address(connections, key, a, true)));
+            }
         }
     }
     for s in &c.secrets {
@@ -928,7 +968,7 @@ fn compose_service(spec: &Spec, key: &str, c: &Component) -> Value {
                 json!({"test": test})
             }),
     };
-    let depends_on: Vec<Value> = settings
+    let mut depends_on: Vec<Value> = settings
         .depends_on
         .iter()
         .map(|d| {
@@ -939,6 +979,7 @@ fn compose_service(spec: &Spec, key: &str, c: &Component) -> Value {
             json!({"name": d, "condition": if healthy { "service_healthy" } else { "service_started" }})
         })
         .collect();
+    connection_dependencies(connections, key, &mut depends_on);
     let replicated = c.kind.has_replicas();
     json!({
         "name": key,

@@ -18,8 +18,10 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::spec::Environment;
+use crate::spec::connections::{AddressRef, Connections, address};
 use crate::spec::model::{
-    AntiAffinity, Colour, Healthcheck, Probe, ResourceList, SeccompProfile, Spec, UpdateOrder,
+    AntiAffinity, Colour, ConfigEntry, EnvText, Healthcheck, Probe, ResourceList, SeccompProfile,
+    Spec, UpdateOrder,
 };
 use crate::spec::types::{IntOrString, Quantity};
 
@@ -57,11 +59,13 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         "app.kubernetes.io/instance": instance,
     });
 
+    let connections = &environment.connections;
+    let own_address = |a: &AddressRef, compose: bool| address(connections, &name, a, compose);
     let config = spec.config.as_ref().map(|c| {
         let data: BTreeMap<String, String> = c
             .data
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_text()))
+            .map(|(k, v)| (k.clone(), config_text(v, &|a| own_address(a, false))))
             .collect();
         let checksum = super::filters::hex(&Sha256::digest(
             serde_json::to_string(&data).unwrap_or_default().as_bytes(),
@@ -108,7 +112,9 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         })
     });
 
-    let container = container(spec, &name, &image_ref, config.as_ref());
+    let container = container(spec, &name, &image_ref, config.as_ref(), &|a| {
+        own_address(a, false)
+    });
     let pod = pod(spec, config.as_ref(), service_account.as_ref());
     let strategy = strategy(spec);
     let deployments = deployments(spec, &name, &selector, &labels_for, &component);
@@ -288,10 +294,11 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         "migration": migration,
         "serviceMonitor": service_monitor,
         "canary": canary,
-        "compose": compose(spec),
+        "compose": compose(spec, &name, connections),
         "components": super::components::kubernetes(spec, &super::components::AppIdentity {
             env: &environment.id.env,
             part_of: &part_of,
+            connections,
         }),
     });
     super::helm_app_template::with_values(environment, context)
@@ -406,11 +413,33 @@ pub(super) fn probe(p: &Option<Probe>) -> Value {
     Value::Object(m)
 }
 
-fn container(spec: &Spec, name: &str, image: &str, config: Option<&Value>) -> Value {
+/// A ConfigMap value: its text, or the address it refers to.
+fn config_text(v: &ConfigEntry, address: &dyn Fn(&AddressRef) -> String) -> String {
+    match v {
+        ConfigEntry::Value(v) => v.as_text(),
+        ConfigEntry::Address(a) => address(a),
+    }
+}
+
+/// An env value: its text, or the address it refers to.
+fn env_text(v: &EnvText, address: &dyn Fn(&AddressRef) -> String) -> String {
+    match v {
+        EnvText::Text(t) => t.clone(),
+        EnvText::Address(a) => address(a),
+    }
+}
+
+fn container(
+    spec: &Spec,
+    name: &str,
+    image: &str,
+    config: Option<&Value>,
+    address: &dyn Fn(&AddressRef) -> String,
+) -> Value {
     let mut env: Vec<Value> = spec
         .env
         .iter()
-        .map(|(k, v)| json!({"name": k, "value": v}))
+        .map(|(k, v)| json!({"name": k, "value": env_text(v, address)}))
         .collect();
     for s in &spec.secrets {
         for (var, key) in &s.keys {
@@ -701,17 +730,18 @@ fn deployments(
 }
 
 /// Compose pieces: the app service's settings in Compose's words, and the dependencies.
-fn compose(spec: &Spec) -> Value {
+fn compose(spec: &Spec, name: &str, connections: &Connections) -> Value {
     let c = spec.compose.clone().unwrap_or_default();
     let sc = &spec.security_context;
+    let own_address = |a: &AddressRef| address(connections, name, a, true);
     let mut environment: BTreeMap<String, Value> = BTreeMap::new();
     if let Some(cfg) = &spec.config {
         for (k, v) in &cfg.data {
-            environment.insert(k.clone(), json!(v.as_text()));
+            environment.insert(k.clone(), json!(config_text(v, &own_address)));
         }
     }
     for (k, v) in &spec.env {
-        environment.insert(k.clone(), json!(v));
+        environment.insert(k.clone(), json!(env_text(v, &own_address)));
     }
     // Secret values are never written: each variable is passed through from the shell
     // that runs Compose (a key without a value).
@@ -769,7 +799,7 @@ fn compose(spec: &Spec) -> Value {
             }),
         );
     }
-    let components = super::components::compose(spec);
+    let components = super::components::compose(spec, connections);
     for c in &components {
         for v in c["namedVolumes"].as_array().into_iter().flatten() {
             if let Some(v) = v.as_str() {
@@ -780,7 +810,7 @@ fn compose(spec: &Spec) -> Value {
         }
     }
     named_volumes.sort();
-    let depends_on: Vec<Value> = c
+    let mut depends_on: Vec<Value> = c
         .depends_on
         .iter()
         .map(|d| {
@@ -791,6 +821,7 @@ fn compose(spec: &Spec) -> Value {
             json!({"name": d, "condition": if healthy { "service_healthy" } else { "service_started" }})
         })
         .collect();
+    super::components::connection_dependencies(connections, name, &mut depends_on);
     let healthcheck = match &c.healthcheck {
         Some(h) => Some(compose_healthcheck(h)),
         None => spec

@@ -60,6 +60,7 @@ fn values(environment: &Environment, cx: &Value) -> Value {
     let app = AppIdentity {
         env: &environment.id.env,
         part_of: &part_of,
+        connections: &environment.connections,
     };
     let mut out = Values::default();
     out.workload(&main_workload(cx));

@@ -43,6 +43,9 @@ pub struct Environment {
     pub layered: Layered,
     /// The files it was read from, in layering order.
     pub files: Vec<PathBuf>,
+    /// Every workload's declared connections, resolved (empty for an app loaded only to
+    /// check another app's connections to it).
+    pub connections: super::connections::Connections,
 }
 
 impl Environment {
@@ -165,6 +168,50 @@ pub fn load_environment(root: &Path, id: &EnvId) -> Result<Environment, SpecErro
 
 /// Layers the given files in order and checks the result.
 pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environment, SpecError> {
+    load_checked(root, id, files, true)
+}
+
+/// The apps of a workspace other than `app`: the folders under `environments/`, sorted.
+fn other_apps(root: &Path, app: &str) -> Vec<String> {
+    let mut apps: Vec<String> = std::fs::read_dir(root.join("environments"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name != app && !name.starts_with('.'))
+        .collect();
+    apps.sort();
+    apps
+}
+
+/// Reads another app's environment to check connections to it (without following its own
+/// connections to further apps).
+fn load_peer(root: &Path, app: &str, env: &str) -> Option<Result<Environment, usize>> {
+    let id = EnvId {
+        app: app.to_string(),
+        env: env.to_string(),
+    };
+    let dir = root.join("environments").join(app);
+    let env_file = dir.join(format!("{env}.yaml"));
+    if !env_file.is_file() {
+        return None;
+    }
+    let mut files = Vec::new();
+    let app_file = dir.join("app.yaml");
+    if app_file.is_file() {
+        files.push(app_file);
+    }
+    files.push(env_file);
+    Some(load_checked(root, &id, &files, false).map_err(|e| e.diagnostics.len()))
+}
+
+fn load_checked(
+    root: &Path,
+    id: &EnvId,
+    files: &[PathBuf],
+    follow_connections: bool,
+) -> Result<Environment, SpecError> {
     let mut diagnostics = Vec::new();
     let mut layered = Layered::default();
     for path in files {
@@ -283,12 +330,29 @@ pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environm
                 super::checks::check_spec(&spec, &mut report);
                 let app_name = spec.name.as_deref().unwrap_or(&id.app);
                 super::component_checks::check_components(&spec, app_name, &mut report);
+                let connections = if follow_connections {
+                    let ws = super::connections::Workspace {
+                        env: &id.env,
+                        app: &id.app,
+                        app_name,
+                        other_apps: other_apps(root, &id.app),
+                    };
+                    super::connections::check(
+                        &spec,
+                        &ws,
+                        &mut |app| load_peer(root, app, &id.env),
+                        &mut report,
+                    )
+                } else {
+                    Default::default()
+                };
                 if diagnostics.is_empty() {
                     return Ok(Environment {
                         id: id.clone(),
                         spec,
                         layered,
                         files: files.to_vec(),
+                        connections,
                     });
                 }
             }

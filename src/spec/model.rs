@@ -75,9 +75,32 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Config>,
 
-    /// Plain (non-secret) environment variables set on the container directly.
+    /// Plain (non-secret) environment variables set on the container directly, or the
+    /// address of a connection (`{connection: ollama, scheme: http}`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub env: BTreeMap<String, String>,
+    pub env: BTreeMap<String, EnvText>,
+
+    /// What the app's own workload talks to, keyed by target: a component of this app
+    /// (`postgres: {port: postgres}`), `app/component` or `app` of another app of the
+    /// workspace, or a named external endpoint (`stripe: {host: api.stripe.com, port: 443}`,
+    /// `corp-db: {cidr: 10.0.0.0/8, port: 5432}`). Checked when the spec loads; `env` and
+    /// `config.data` values refer to them for addresses, and they make NetworkPolicy edges
+    /// and Compose `depends_on`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub connections: BTreeMap<String, super::connections::Connection>,
+
+    /// Render one NetworkPolicy per workload rendered for Kubernetes, allowing exactly the
+    /// declared connections of this app (plus DNS, and the ingress controller for a
+    /// workload with an `ingress`). Clients in other apps are not allowed in by this app's
+    /// policies.
+    #[serde(default)]
+    pub network_policies: bool,
+
+    /// The namespace of the ingress controller, allowed to reach a workload with an
+    /// `ingress` when `networkPolicies` is on. Defaults to `ingress-nginx`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub ingress_controller_namespace: Option<String>,
 
     /// References to Secrets that exist in the cluster (created by an operator, a sealed
     /// secret or an external store). A spec never holds a secret value.
@@ -357,7 +380,27 @@ pub struct Config {
     pub name: Option<String>,
     /// The keys and values. Keys whose names look secret (PASSWORD, TOKEN, SECRET, ...) are
     /// refused: put them in a Secret and reference it under `secrets`.
-    pub data: BTreeMap<String, ConfigValue>,
+    pub data: BTreeMap<String, ConfigEntry>,
+}
+
+/// A configuration entry: a value, or the address of one of the app's connections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ConfigEntry {
+    /// A value.
+    Value(ConfigValue),
+    /// The address of a connection, in the form of the target it is rendered for.
+    Address(super::connections::AddressRef),
+}
+
+/// A plain environment variable: its text, or the address of one of the app's connections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnvText {
+    /// The value.
+    Text(String),
+    /// The address of a connection, in the form of the target it is rendered for.
+    Address(super::connections::AddressRef),
 }
 
 /// A configuration value: written as a string, number or boolean, stored as a string.

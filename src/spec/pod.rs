@@ -58,6 +58,9 @@ pub enum EnvValue {
     Literal(super::model::ConfigValue),
     /// A reference.
     From(EnvSource),
+    /// The address of one of the workload's connections, in the form of the target it is
+    /// rendered for (`{connection: ollama, scheme: http}` -> `http://ollama:11434`).
+    Address(super::connections::AddressRef),
 }
 
 /// Where an environment variable's value comes from: exactly one key.

@@ -53,9 +53,18 @@ pub struct Component {
     /// Ports the main container listens on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<Port>,
-    /// Environment variables of the main container: literal values or references.
+    /// Environment variables of the main container: literal values, references, or the
+    /// address of a connection (`{connection: postgres}`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, EnvValue>,
+    /// What this component talks to, keyed by target: another component (`postgres:
+    /// {port: postgres}`), the app's own workload by the app's name, `app/component` or
+    /// `app` of another app of the workspace, or a named external endpoint (`stripe: {host:
+    /// api.stripe.com, port: 443}`, `corp-db: {cidr: 10.0.0.0/8, port: 5432}`). Checked
+    /// when the spec loads; env values refer to them for addresses, and they make
+    /// NetworkPolicy edges and Compose `depends_on`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub connections: BTreeMap<String, super::connections::Connection>,
     /// Whole ConfigMaps or Secrets loaded as environment variables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_from: Vec<EnvFrom>,
@@ -171,6 +180,20 @@ pub struct Component {
 
 fn one() -> u32 {
     1
+}
+
+impl Component {
+    /// Whether it has a Compose health check (others wait for it to be healthy).
+    pub fn has_compose_healthcheck(&self) -> bool {
+        self.compose
+            .as_ref()
+            .is_some_and(|x| x.healthcheck.is_some())
+            || self
+                .probes
+                .liveness
+                .as_ref()
+                .is_some_and(|p| p.exec.is_some())
+    }
 }
 
 /// A workload kind.
