@@ -253,3 +253,130 @@ components:
         "{compose}"
     );
 }
+
+/// The documents of a rendered YAML stream.
+fn documents(text: &str) -> Vec<serde_json::Value> {
+    serde_yaml::Deserializer::from_str(text)
+        .map(|d| serde::Deserialize::deserialize(d).unwrap())
+        .filter(|v: &serde_json::Value| !v.is_null())
+        .collect()
+}
+
+fn policy<'a>(docs: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
+    docs.iter()
+        .find(|d| d["kind"] == "NetworkPolicy" && d["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no NetworkPolicy {name}"))
+}
+
+const POLICIES: &str = "\
+networkPolicies: true
+ingress: {host: shop.example}
+connections:
+  db: {port: pg}
+  stripe: {host: api.stripe.com, port: 443}
+  corp: {cidr: 10.0.0.0/8, port: 5432}
+components:
+  worker:
+    connections:
+      billing/api: {port: http}
+      shop: {}
+";
+
+#[test]
+fn network_policies_allow_exactly_the_declared_edges() {
+    use serde_json::json;
+    let ws = shop(POLICIES);
+    let (code, err, out) = render(ws.path());
+    assert_eq!(code, Some(0), "{err}");
+    let k8s = read(&out, "shop/production/kubernetes.yaml");
+    let docs = documents(&k8s);
+    let names: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["kind"] == "NetworkPolicy")
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["shop", "cache", "db", "worker"]);
+    let dns = json!({
+        "to": [{
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+        }],
+        "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}],
+    });
+    let pods = |name: &str| {
+        json!({"matchLabels": {
+            "app.kubernetes.io/instance": format!("{name}-production"),
+            "app.kubernetes.io/name": name,
+        }})
+    };
+    assert_eq!(
+        policy(&docs, "shop")["spec"],
+        json!({
+            "podSelector": pods("shop"),
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [
+                {"from": [{"podSelector": pods("worker")}], "ports": [{"port": 8080, "protocol": "TCP"}]},
+                {
+                    "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}],
+                    "ports": [{"port": 8080, "protocol": "TCP"}],
+                },
+            ],
+            "egress": [
+                {"to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}], "ports": [{"port": 5432, "protocol": "TCP"}]},
+                {"to": [{"podSelector": pods("db")}], "ports": [{"port": 5432, "protocol": "TCP"}]},
+                {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443, "protocol": "TCP"}]},
+                dns,
+            ],
+        })
+    );
+    let db = &policy(&docs, "db")["spec"];
+    assert_eq!(db["podSelector"], pods("db"));
+    assert_eq!(
+        db["ingress"],
+        json!([{"from": [{"podSelector": pods("shop")}], "ports": [{"port": 5432, "protocol": "TCP"}]}])
+    );
+    assert_eq!(db["egress"], json!([dns]));
+    let worker = &policy(&docs, "worker")["spec"];
+    assert_eq!(worker["ingress"], json!([]));
+    assert_eq!(
+        worker["egress"],
+        json!([
+            {
+                "to": [{
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "payments"}},
+                    "podSelector": pods("api"),
+                }],
+                "ports": [{"port": 9000, "protocol": "TCP"}],
+            },
+            {"to": [{"podSelector": pods("shop")}], "ports": [{"port": 8080, "protocol": "TCP"}]},
+            dns,
+        ])
+    );
+    let cache = &policy(&docs, "cache")["spec"];
+    assert_eq!(
+        (&cache["ingress"], &cache["egress"]),
+        (&json!([]), &json!([dns]))
+    );
+
+    // kubectl accepts them.
+    let dir = out.path().join("r/shop/production");
+    std::fs::write(
+        dir.join("kustomization.yaml"),
+        "resources: [kubernetes.yaml]\n",
+    )
+    .unwrap();
+    let o = std::process::Command::new("kubectl")
+        .arg("kustomize")
+        .arg(&dir)
+        .output()
+        .expect("kubectl is installed (`.ci/run` installs it)");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn without_network_policies_none_are_rendered() {
+    let ws = shop(&POLICIES.replace("networkPolicies: true\n", ""));
+    let (code, err, out) = render(ws.path());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!read(&out, "shop/production/kubernetes.yaml").contains("NetworkPolicy"));
+}

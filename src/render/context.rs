@@ -9,7 +9,8 @@
 //! `app.kubernetes.io/*` set plus the spec's labels), `extraLabels` (the spec's own), `selector` (the stable subset: name and
 //! instance), `image`, `namespaceObject`, `serviceAccount`, `config`, `service`,
 //! `container`, `pod`, `strategy`, `deployments`, `autoscaling`, `disruptionBudget`,
-//! `ingress`, `migration`, `serviceMonitor`, `canary`, `compose`, `components`, and
+//! `ingress`, `migration`, `serviceMonitor`, `canary`, `compose`, `components`,
+//! `networkPolicies` (see [`super::network_policies`]), and
 //! `appTemplate` (Helm values for the app-template chart, see [`super::helm_app_template`]).
 
 use std::collections::BTreeMap;
@@ -20,8 +21,8 @@ use sha2::{Digest, Sha256};
 use crate::spec::Environment;
 use crate::spec::connections::{AddressRef, Connections, address};
 use crate::spec::model::{
-    AntiAffinity, Colour, ConfigEntry, EnvText, Healthcheck, Probe, ResourceList, SeccompProfile,
-    Spec, UpdateOrder,
+    AntiAffinity, Colour, ConfigEntry, EnvText, Healthcheck, Ingress, Port, Probe, ResourceList,
+    SeccompProfile, Spec, Target, UpdateOrder,
 };
 use crate::spec::types::{IntOrString, Quantity};
 
@@ -251,6 +252,46 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         })
     });
 
+    let components = super::components::kubernetes(
+        spec,
+        &super::components::AppIdentity {
+            env: &environment.id.env,
+            part_of: &part_of,
+            connections,
+        },
+    );
+    let network_policies = {
+        let ingress_port = |ports: &[Port], ing: &Option<Ingress>| {
+            let ing = ing.as_ref()?;
+            let p = match &ing.port {
+                Some(name) => ports.iter().find(|q| &q.name == name),
+                None => ports.iter().find(|q| q.expose),
+            }?;
+            Some((p.container_port, p.protocol))
+        };
+        let mut covered = Vec::new();
+        if spec.targets.contains(&Target::Kubernetes) {
+            covered.push(super::network_policies::Covered {
+                name: name.clone(),
+                labels: json!(labels),
+                selector: selector.clone(),
+                ingress_port: ingress_port(&spec.ports, &spec.ingress),
+            });
+        }
+        for c in &components {
+            let key = c["key"].as_str().unwrap_or_default();
+            let Some(component) = spec.components.get(key) else {
+                continue;
+            };
+            covered.push(super::network_policies::Covered {
+                name: key.to_string(),
+                labels: c["labels"].clone(),
+                selector: c["selector"].clone(),
+                ingress_port: ingress_port(&component.ports, &component.ingress),
+            });
+        }
+        super::network_policies::build(spec, &name, connections, &covered)
+    };
     let context = json!({
         "app": environment.id.app,
         "env": environment.id.env,
@@ -295,11 +336,8 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         "serviceMonitor": service_monitor,
         "canary": canary,
         "compose": compose(spec, &name, connections),
-        "components": super::components::kubernetes(spec, &super::components::AppIdentity {
-            env: &environment.id.env,
-            part_of: &part_of,
-            connections,
-        }),
+        "components": components,
+        "networkPolicies": network_policies,
     });
     super::helm_app_template::with_values(environment, context)
 }

@@ -20,6 +20,7 @@ pub mod context;
 pub mod emit;
 pub mod filters;
 pub mod helm_app_template;
+pub mod network_policies;
 pub mod templates;
 
 use std::collections::BTreeMap;

@@ -17,6 +17,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     embed!("kubernetes/65-pdb.yaml.j2"),
     embed!("kubernetes/68-component-scaling.yaml.j2"),
     embed!("kubernetes/70-ingress.yaml.j2"),
+    embed!("kubernetes/75-networkpolicies.yaml.j2"),
     embed!("kubernetes/80-migration-job.yaml.j2"),
     embed!("kubernetes/85-servicemonitor.yaml.j2"),
     embed!("kubernetes/90-canary.yaml.j2"),
