@@ -380,3 +380,35 @@ fn without_network_policies_none_are_rendered() {
     assert_eq!(code, Some(0), "{err}");
     assert!(!read(&out, "shop/production/kubernetes.yaml").contains("NetworkPolicy"));
 }
+
+#[test]
+fn explain_value_shows_the_reference_and_its_address_per_target() {
+    let ws = shop(CONNECTED);
+    let o = shipshape(&[
+        "explain-value",
+        "shop/production",
+        "config.data.CACHE_ADDR",
+        "--workspace",
+        ws.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("    connection: cache\n"), "{out}");
+    assert!(
+        out.contains("  the address of connection `cache` of `shop`:\n    kubernetes: cache:16379\n    compose: cache:6379\n"),
+        "{out}"
+    );
+    let o = shipshape(&[
+        "explain-value",
+        "shop/production",
+        "components.worker.env.BILLING_URL",
+        "--workspace",
+        ws.path().to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("  the address of connection `billing/api` of `worker`:\n    kubernetes: http://api.payments.svc:80/v1\n"),
+        "{out}"
+    );
+    assert!(!out.contains("compose:"), "{out}");
+}

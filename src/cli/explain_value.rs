@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::Value;
 
+use crate::spec::connections::{AddressRef, format_address};
 use crate::spec::{self, load::key_path, load::key_to_pointer};
 use crate::workspace::Workspace;
 
@@ -71,6 +72,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(o) => writeln!(out, "  set at {}", o.key_location()),
         None => writeln!(out, "  default (not set in {})", files(&env)),
     }?;
+    if let Ok(address) = serde_json::from_value::<AddressRef>(value.clone()) {
+        // The address a connection reference resolves to, per target.
+        let workload = match pointer.strip_prefix("/components/") {
+            Some(rest) => {
+                crate::manifest::yaml::unescape_token(rest.split('/').next().unwrap_or_default())
+            }
+            None => env.name().to_string(),
+        };
+        let endpoint = env
+            .connections
+            .get(&workload)
+            .and_then(|w| w.get(&address.connection));
+        if let Some(e) = endpoint {
+            writeln!(
+                out,
+                "  the address of connection `{}` of `{workload}`:",
+                address.connection
+            )?;
+            for (target, at) in [("kubernetes", &e.kubernetes), ("compose", &e.compose)] {
+                if let Some(at) = at {
+                    writeln!(out, "    {target}: {}", format_address(&address, at))?;
+                }
+            }
+        }
+    }
     let prefix = format!("{pointer}/");
     let nested: Vec<_> = env
         .layered
