@@ -412,3 +412,28 @@ fn explain_value_shows_the_reference_and_its_address_per_target() {
     );
     assert!(!out.contains("compose:"), "{out}");
 }
+
+#[test]
+fn the_monitoring_namespace_is_let_in_on_the_metrics_port() {
+    use serde_json::json;
+    let production =
+        format!("{POLICIES}monitoringNamespace: monitoring\nprometheus: {{port: 9100}}\n");
+    let ws = shop(&production);
+    let (code, err, out) = render(ws.path());
+    assert_eq!(code, Some(0), "{err}");
+    let docs = documents(&read(&out, "shop/production/kubernetes.yaml"));
+    let ingress = policy(&docs, "shop")["spec"]["ingress"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        ingress.last().unwrap(),
+        &json!({
+            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+            "ports": [{"port": 9100, "protocol": "TCP"}],
+        })
+    );
+    // Components have no metrics port of the app's.
+    let db = &policy(&docs, "db")["spec"]["ingress"];
+    assert_eq!(db.as_array().unwrap().len(), 1);
+}

@@ -276,6 +276,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
                 labels: json!(labels),
                 selector: selector.clone(),
                 ingress_port: ingress_port(&spec.ports, &spec.ingress),
+                metrics_port: metrics_port(spec),
             });
         }
         for c in &components {
@@ -288,6 +289,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
                 labels: c["labels"].clone(),
                 selector: c["selector"].clone(),
                 ingress_port: ingress_port(&component.ports, &component.ingress),
+                metrics_port: None,
             });
         }
         super::network_policies::build(spec, &name, connections, &covered)
@@ -449,6 +451,17 @@ pub(super) fn probe(p: &Option<Probe>) -> Value {
         }
     }
     Value::Object(m)
+}
+
+/// The pod port Prometheus scrapes: the `serviceMonitor`'s, or the `prometheus` one.
+fn metrics_port(spec: &Spec) -> Option<(u16, crate::spec::model::Protocol)> {
+    if let Some(sm) = &spec.service_monitor {
+        let p = spec.ports.iter().find(|p| p.name == sm.port)?;
+        return Some((p.container_port, p.protocol));
+    }
+    spec.prometheus
+        .as_ref()
+        .map(|p| (p.port, crate::spec::model::Protocol::TCP))
 }
 
 /// A ConfigMap value: its text, or the address it refers to.

@@ -2,7 +2,8 @@
 //! Kubernetes, one policy selecting its pods that allows exactly its edges.
 //!
 //! - Ingress: the workloads of this app that connect to it, on the ports they connect to;
-//!   for a workload with an `ingress`, its port from the ingress controller's namespace.
+//!   for a workload with an `ingress`, its port from the ingress controller's namespace;
+//!   the app's metrics port from `monitoringNamespace` when set.
 //!   Clients in other apps are not let in by these policies.
 //! - Egress: each connection's target pods on their port (another namespace's by
 //!   `kubernetes.io/metadata.name`), an external range as an `ipBlock`, and DNS (port 53,
@@ -29,6 +30,8 @@ pub struct Covered {
     pub selector: Value,
     /// The pod port and protocol an Ingress sends traffic to.
     pub ingress_port: Option<(u16, Protocol)>,
+    /// The pod port Prometheus scrapes.
+    pub metrics_port: Option<(u16, Protocol)>,
 }
 
 const DEFAULT_INGRESS_NAMESPACE: &str = "ingress-nginx";
@@ -103,6 +106,14 @@ pub fn build(
             if let Some((number, protocol)) = w.ingress_port {
                 ingress.push(json!({
                     "from": [{"namespaceSelector": namespace_selector(controller)}],
+                    "ports": [port(number, protocol)],
+                }));
+            }
+            if let (Some((number, protocol)), Some(monitoring)) =
+                (w.metrics_port, spec.monitoring_namespace.as_deref())
+            {
+                ingress.push(json!({
+                    "from": [{"namespaceSelector": namespace_selector(monitoring)}],
                     "ports": [port(number, protocol)],
                 }));
             }

@@ -102,6 +102,13 @@ pub struct Spec {
     #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
     pub ingress_controller_namespace: Option<String>,
 
+    /// The namespace of the Prometheus that scrapes the app's `serviceMonitor` (or
+    /// `prometheus`) port: with `networkPolicies` on, it is let in on that port. Without it,
+    /// no scraper is let in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub monitoring_namespace: Option<String>,
+
     /// References to Secrets that exist in the cluster (created by an operator, a sealed
     /// secret or an external store). A spec never holds a secret value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
