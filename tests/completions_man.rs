@@ -109,7 +109,7 @@ fn every_page_is_written_to_a_folder_deterministically() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("wrote 15 manual pages to {}\n", out_dir.display())
+        format!("wrote 16 manual pages to {}\n", out_dir.display())
     );
     let mut names: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()
@@ -124,6 +124,7 @@ fn every_page_is_written_to_a_folder_deterministically() {
                 "shipshape.1",
                 "shipshape-golden-accept.1",
                 "shipshape-schema-import.1",
+                "shipshape-schema-print.1",
             ]
             .map(String::from),
         )

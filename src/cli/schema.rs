@@ -1,4 +1,4 @@
-//! `shipshape schema`: manage schemas: import CRDs.
+//! `shipshape schema`: manage schemas: import CRDs, print the spec's schemas.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +24,27 @@ pub enum SchemaCommand {
     /// version) for `validate` (read from `--schema-location DIR`, and from the current
     /// folder's `schemas/crds` automatically).
     Import(ImportArgs),
+    /// Print a schema shipshape defines: `environment` (a whole spec, after layering) or
+    /// `environment-overlay` (one file: `app.yaml` or `<env>.yaml`, nothing required), for
+    /// editors and other tools.
+    Print(PrintArgs),
+}
+
+/// Arguments of `shipshape schema print`.
+#[derive(Debug, clap::Args)]
+pub struct PrintArgs {
+    /// Which schema.
+    #[arg(value_enum)]
+    pub name: SchemaName,
+}
+
+/// The schemas `schema print` knows.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaName {
+    /// A whole environment spec (app.yaml and <env>.yaml merged).
+    Environment,
+    /// One spec file, in which nothing is required.
+    EnvironmentOverlay,
 }
 
 /// Arguments of `shipshape schema import`.
@@ -42,6 +63,16 @@ pub struct ImportArgs {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         SchemaCommand::Import(args) => import(args),
+        SchemaCommand::Print(args) => {
+            let schema = match args.name {
+                SchemaName::Environment => crate::spec::load::json_schema(),
+                SchemaName::EnvironmentOverlay => crate::spec::load::overlay_json_schema(),
+            };
+            let mut text = serde_json::to_string_pretty(schema)?;
+            text.push('\n');
+            crate::fsutil::write_stdout(text.as_bytes())?;
+            Ok(ExitCode::from(EXIT_CLEAN))
+        }
     }
 }
 

@@ -115,6 +115,36 @@ pub fn json_schema() -> &'static Value {
     })
 }
 
+/// The schema of one environment file (`<env>.yaml`) or of `app.yaml` alone, for editors:
+/// the spec's schema with nothing required, since a layer only holds what it changes (the
+/// merged spec is checked against [`json_schema`]). Written to
+/// `schemas/environment-overlay.schema.json`.
+pub fn overlay_json_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let mut value = json_schema().clone();
+        drop_required(&mut value);
+        if let Some(map) = value.as_object_mut() {
+            map.insert(
+                "title".into(),
+                Value::from("shipshape environment spec layer (app.yaml or <env>.yaml)"),
+            );
+        }
+        value
+    })
+}
+
+fn drop_required(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            map.remove("required");
+            map.values_mut().for_each(drop_required);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_required),
+        _ => {}
+    }
+}
+
 /// Gives every integer of a sized Rust type its range in the schema (`format: uint32` alone
 /// bounds nothing), so a number too large for its field is an error at its value with the
 /// range, not a deserialisation failure.
