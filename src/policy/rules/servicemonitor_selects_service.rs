@@ -74,7 +74,7 @@ impl Rule for ServicemonitorSelectsService {
                 }
             };
             let services: Vec<_> = set
-                .of_kind("Service")
+                .services_labelled(&selector)
                 .filter(|(_, s)| in_scope(s.namespace()))
                 .filter(|(_, s)| {
                     selector.matches(
