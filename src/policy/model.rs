@@ -875,6 +875,16 @@ pub struct ObjectSet<'a> {
 impl<'a> ObjectSet<'a> {
     /// Extracts workloads, Compose services and indexes from documents.
     pub fn new(docs: &'a [Document], cx: &'a LintContext) -> ObjectSet<'a> {
+        ObjectSet::build(docs, cx, true)
+    }
+
+    /// Extracts workloads and Compose services, and lists objects by kind, for rules that look
+    /// at one object at a time: lookups of other objects find nothing.
+    pub fn without_indexes(docs: &'a [Document], cx: &'a LintContext) -> ObjectSet<'a> {
+        ObjectSet::build(docs, cx, false)
+    }
+
+    fn build(docs: &'a [Document], cx: &'a LintContext, indexes: bool) -> ObjectSet<'a> {
         let mut set = ObjectSet {
             docs,
             cx,
@@ -897,6 +907,12 @@ impl<'a> ObjectSet<'a> {
             match doc.kind() {
                 Some(kind) => {
                     set.by_kind.entry(kind).or_default().push(i);
+                    if let Some(w) = extract_workload(i, doc, kind) {
+                        set.workloads.push(w);
+                    }
+                    if !indexes {
+                        continue;
+                    }
                     let ns = set.namespace_id(doc.namespace());
                     if let Some(name) = doc.name() {
                         let (k, n) = (set.strings.intern(kind), set.strings.intern(name));
@@ -911,12 +927,12 @@ impl<'a> ObjectSet<'a> {
                         "Service" => set.index_service(i, doc),
                         _ => {}
                     }
-                    if let Some(w) = extract_workload(i, doc, kind) {
-                        set.workloads.push(w);
-                    }
                 }
                 None => extract_compose(i, doc, &mut set.compose),
             }
+        }
+        if !indexes {
+            return set;
         }
         for wi in 0..set.workloads.len() {
             set.index_workload(wi);

@@ -48,6 +48,10 @@ impl Rule for ServicemonitorSelectsService {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         if !set.can_resolve("Service") {
             return;
