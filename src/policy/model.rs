@@ -562,7 +562,7 @@ pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
 /// three integers and a lookup allocates nothing.
 #[derive(Debug, Default)]
 struct Strings {
-    ids: HashMap<Box<str>, u32>,
+    ids: foldhash::HashMap<Box<str>, u32>,
 }
 
 impl Strings {
@@ -606,7 +606,7 @@ enum Scope {
 /// with another are at most two lists (see [`same_namespace`]).
 #[derive(Debug, Default)]
 struct Postings {
-    lists: HashMap<(u32, u32, u32), Vec<u32>>,
+    lists: foldhash::HashMap<(u32, u32, u32), Vec<u32>>,
 }
 
 impl Postings {
