@@ -9,8 +9,9 @@
 //! rules). [`profile`] resolves which rules run at which severity; [`exemption`] decides which
 //! findings are accepted.
 //!
-//! [`Linter::lint`] runs the selected rules over one set of documents (an environment, or
-//! every file given to one `lint` call) and returns located findings.
+//! [`lint`] runs the selected rules over one set of documents (an environment, or every file
+//! given to one `lint` call) and returns located findings: rules about one object chunk by
+//! chunk, rules that relate objects ([`Rule::cross_resource`]) once over the indexed set.
 
 pub mod environment;
 pub mod exemption;

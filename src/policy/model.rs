@@ -7,6 +7,13 @@
 //! the controller adds), each container's effective security context (pod-level
 //! settings inherited), the services of Compose files, and indexes that cross-resource rules
 //! use (objects by kind, pods by label, HPAs by target, PDBs). Nothing here re-parses text.
+//!
+//! Every cross-resource lookup goes through an index, never a scan of all objects: label
+//! indexes list objects per namespace by `key=value` and by key, and a selector
+//! (`matchLabels` or `matchExpressions`) is answered from the lists of its most selective
+//! `key=value`, `In` or `Exists` requirement, then checked in full. Only a selector without
+//! such a requirement (an empty one, or only `NotIn`/`DoesNotExist`) looks at every object of
+//! its namespace.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
