@@ -6,7 +6,9 @@
 # The corpus is the validate benchmark's (benches/validate_corpus.py: mixed kinds, ~5% schema
 # errors, objects that do not reference each other, so the cross-resource rules report many
 # findings), or, when that generator is not there or CORPUS_GEN=lint, benches/lint_corpus.py
-# (coherent applications whose objects reference each other, ~10% breaking a rule).
+# (coherent applications whose objects reference each other, ~10% breaking a rule);
+# CORPUS_GEN=lint-expressions writes the same with every selector as matchExpressions.
+# benches/lint_scale.sh measures 10,000 to 160,000 resources.
 #
 #   benches/lint.sh [RUNS]              (default 7; THREADS=2, FILES=2000)
 set -euo pipefail
@@ -16,14 +18,20 @@ runs="${1:-7}"
 threads="${THREADS:-2}"
 files="${FILES:-2000}"
 generator="benches/validate_corpus.py"
-if [ "${CORPUS_GEN:-}" = "lint" ] || [ ! -f "$generator" ]; then
+gen_args=()
+if [ "${CORPUS_GEN:-}" = "lint" ] || [ "${CORPUS_GEN:-}" = "lint-expressions" ] || [ ! -f "$generator" ]; then
   generator="benches/lint_corpus.py"
 fi
-corpus="${CORPUS:-target/bench-lint-$(basename "$generator" .py)-$files}"
+suffix=""
+if [ "${CORPUS_GEN:-}" = "lint-expressions" ]; then
+  gen_args=(--expressions)
+  suffix="-expressions"
+fi
+corpus="${CORPUS:-target/bench-lint-$(basename "$generator" .py)$suffix-$files}"
 
 cargo build --quiet --release --bin shipshape
 if [ ! -d "$corpus" ]; then
-  python3 "$generator" "$corpus" "$files"
+  python3 "$generator" "$corpus" "$files" "${gen_args[@]}"
 fi
 
 export RAYON_NUM_THREADS="$threads"

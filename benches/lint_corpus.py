@@ -8,13 +8,29 @@ allows no eviction), so rules have findings to locate.
 Used by benches/lint.sh when the validate corpus generator (benches/validate_corpus.py) is
 not there.
 
-usage: benches/lint_corpus.py OUT_DIR [FILES]   (deterministic: same output every run)
+With `--expressions`, every label selector that can be written with `matchExpressions` is
+(the Deployment's, the spread constraint's and the budget's; a Service selector is a plain
+map): the shared `app.kubernetes.io/part-of In (shop)` first, then the app's own name, so a
+lookup that takes the first requirement instead of the most selective one goes quadratic.
+
+usage: benches/lint_corpus.py OUT_DIR [FILES] [--expressions]   (deterministic: same output
+every run)
 """
 import os
 import sys
 
 
-def app(i):
+def label_selector(name, indent, expressions):
+    """A LabelSelector for the app's pods, as `matchLabels` or as `matchExpressions`."""
+    pad = " " * indent
+    if not expressions:
+        return f"{pad}matchLabels: {{app.kubernetes.io/name: {name}}}\n"
+    return (f"{pad}matchExpressions:\n"
+            f"{pad}  - {{key: app.kubernetes.io/part-of, operator: In, values: [shop]}}\n"
+            f"{pad}  - {{key: app.kubernetes.io/name, operator: In, values: [{name}]}}\n")
+
+
+def app(i, expressions=False):
     name = f"app-{i:05d}"
     ns = f"team-{i % 17}"
     broken = i % 10 == 3
@@ -33,8 +49,7 @@ metadata:
   labels: {{app.kubernetes.io/name: {name}}}
 spec:
   selector:
-    matchLabels: {{app.kubernetes.io/name: {name}}}
-  strategy:
+{label_selector(name, 4, expressions)}  strategy:
     rollingUpdate: {{maxSurge: 1, maxUnavailable: 0}}
   template:
     metadata:
@@ -49,8 +64,7 @@ spec:
           topologyKey: kubernetes.io/hostname
           whenUnsatisfiable: ScheduleAnyway
           labelSelector:
-            matchLabels: {{app.kubernetes.io/name: {name}}}
-      containers:
+{label_selector(name, 12, expressions)}      containers:
         - name: app
           image: {image}
           ports:
@@ -114,18 +128,21 @@ metadata:
 spec:
   minAvailable: {min_available}
   selector:
-    matchLabels: {{app.kubernetes.io/name: {name}}}
-"""
+{label_selector(name, 4, expressions)}"""
 
 
 def main():
-    out = sys.argv[1]
-    files = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+    args = [a for a in sys.argv[1:] if a != "--expressions"]
+    expressions = len(args) < len(sys.argv) - 1
+    if not args:
+        sys.exit(__doc__)
+    out = args[0]
+    files = int(args[1]) if len(args) > 1 else 2000
     for i in range(files):
         folder = os.path.join(out, f"team-{i % 17:02d}")
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, f"app-{i:05d}.yaml"), "w") as f:
-            f.write(app(i))
+            f.write(app(i, expressions))
     print(f"{files} files, {files * 5} resources, in {out}")
 
 

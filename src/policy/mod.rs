@@ -9,8 +9,9 @@
 //! rules). [`profile`] resolves which rules run at which severity; [`exemption`] decides which
 //! findings are accepted.
 //!
-//! [`Linter::lint`] runs the selected rules over one set of documents (an environment, or
-//! every file given to one `lint` call) and returns located findings.
+//! [`lint`] runs the selected rules over one set of documents (an environment, or every file
+//! given to one `lint` call) and returns located findings: rules about one object chunk by
+//! chunk, rules that relate objects ([`Rule::cross_resource`]) once over the indexed set.
 
 pub mod environment;
 pub mod exemption;
@@ -152,6 +153,13 @@ pub trait Rule: Send + Sync {
 
     /// Checks a set of documents and records what it finds in `out`.
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits);
+
+    /// Whether the rule relates objects to each other (looks one up, or asks what the set
+    /// holds). Other rules look at one object at a time: [`lint`] runs them over a few
+    /// documents at a time, with no cross-resource indexes.
+    fn cross_resource(&self) -> bool {
+        false
+    }
 }
 
 /// Whether a hit points at a mapping key or at a value.
@@ -290,25 +298,55 @@ impl LintContext {
     }
 }
 
+/// Documents that rules about one object check together: enough to spread over threads,
+/// few enough to stay in cache while every such rule reads them.
+const LOCAL_CHUNK: usize = 64;
+
 /// Runs the selected rules over a set of documents; findings come back sorted, located, with
 /// exemptions applied (an exempted finding carries its exemption; an expired exemption leaves
 /// the finding active with a note).
 pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
     let expanded = expand_lists(docs);
-    let mut set = match &expanded {
-        Some((items, _)) => ObjectSet::new(items, cx),
-        None => ObjectSet::new(docs, cx),
+    let (docs, bases): (&[Document], &[String]) = match &expanded {
+        Some((items, bases)) => (items, bases),
+        None => (docs, &[]),
     };
-    if let Some((_, bases)) = &expanded {
-        set.bases = bases.clone();
-    }
-    // Rules run in parallel on the shared, read-only set; locating their hits (which may
-    // parse a file once more for positions) runs in parallel too.
-    let hits: Vec<(&RuleMeta, Severity, Hit)> = registry::all()
-        .par_iter()
+    let selected: Vec<(&dyn Rule, Severity)> = registry::all()
+        .iter()
         .enumerate()
-        .filter_map(|(index, rule)| Some((rule, cx.selection.severity_of(index)?)))
-        .flat_map_iter(|(rule, severity)| {
+        .filter_map(|(index, rule)| Some((*rule, cx.selection.severity_of(index)?)))
+        .collect();
+    let (cross, local): (Vec<_>, Vec<_>) = selected
+        .into_iter()
+        .partition(|(rule, _)| rule.cross_resource());
+    // Rules about one object run chunk by chunk: each chunk's documents are extracted, checked
+    // by every such rule and their findings located while they are in cache.
+    let mut findings: Vec<Finding> = (0..docs.len().div_ceil(LOCAL_CHUNK))
+        .into_par_iter()
+        .flat_map_iter(|chunk| {
+            let start = chunk * LOCAL_CHUNK;
+            let end = (start + LOCAL_CHUNK).min(docs.len());
+            let mut set = ObjectSet::without_indexes(&docs[start..end], cx);
+            if !bases.is_empty() {
+                set.bases = bases[start..end].to_vec();
+            }
+            let hits = local.iter().flat_map(|&(rule, severity)| {
+                let mut hits = Hits::default();
+                rule.check(&set, &mut hits);
+                let meta = rule.meta();
+                hits.into_inner()
+                    .into_iter()
+                    .map(move |hit| (meta, severity, hit))
+            });
+            locate(&set, hits.collect())
+        })
+        .collect();
+    // Rules that relate objects run in parallel on the shared, read-only set.
+    let mut set = ObjectSet::new(docs, cx);
+    set.bases = bases.to_vec();
+    let hits: Vec<(&RuleMeta, Severity, Hit)> = cross
+        .par_iter()
+        .flat_map_iter(|&(rule, severity)| {
             let mut hits = Hits::default();
             rule.check(&set, &mut hits);
             let meta = rule.meta();
@@ -317,21 +355,7 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
                 .map(move |hit| (meta, severity, hit))
         })
         .collect();
-    // Hits are located document by document, each document's positions parsed once and
-    // dropped when its hits are done: memory holds a tree per thread, not one per document.
-    let mut by_doc: BTreeMap<usize, Vec<(&RuleMeta, Severity, Hit)>> = BTreeMap::new();
-    for hit in hits {
-        by_doc.entry(hit.2.doc).or_default().push(hit);
-    }
-    let mut findings: Vec<Finding> = by_doc
-        .into_par_iter()
-        .flat_map_iter(|(doc, hits)| {
-            let positions = set.docs[doc].positions();
-            hits.into_iter()
-                .map(|(meta, severity, hit)| to_finding(&set, &positions, meta, severity, hit))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    findings.extend(locate(&set, hits));
     findings.sort_by(|a, b| {
         (&a.location, &a.rule.code, &a.pointer, &a.message).cmp(&(
             &b.location,
@@ -342,6 +366,25 @@ pub fn lint(docs: &[Document], cx: &LintContext) -> Vec<Finding> {
     });
     findings.dedup();
     findings
+}
+
+/// Locates hits document by document, in parallel: each document's positions are parsed once
+/// and dropped when its hits are done (memory holds a tree per thread, not one per document).
+/// Findings come out by document, each document's in the order of `hits`.
+fn locate(set: &ObjectSet<'_>, hits: Vec<(&RuleMeta, Severity, Hit)>) -> Vec<Finding> {
+    let mut by_doc: BTreeMap<usize, Vec<(&RuleMeta, Severity, Hit)>> = BTreeMap::new();
+    for hit in hits {
+        by_doc.entry(hit.2.doc).or_default().push(hit);
+    }
+    by_doc
+        .into_par_iter()
+        .flat_map_iter(|(doc, hits)| {
+            let positions = set.docs[doc].positions();
+            hits.into_iter()
+                .map(|(meta, severity, hit)| to_finding(set, &positions, meta, severity, hit))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Splits list documents (`kind: List` and typed lists such as `ConfigMapList`, see

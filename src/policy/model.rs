@@ -7,6 +7,13 @@
 //! the controller adds), each container's effective security context (pod-level
 //! settings inherited), the services of Compose files, and indexes that cross-resource rules
 //! use (objects by kind, pods by label, HPAs by target, PDBs). Nothing here re-parses text.
+//!
+//! Every cross-resource lookup goes through an index, never a scan of all objects: label
+//! indexes list objects per namespace by `key=value` and by key, and a selector
+//! (`matchLabels` or `matchExpressions`) is answered from the lists of its most selective
+//! `key=value`, `In` or `Exists` requirement, then checked in full. Only a selector without
+//! such a requirement (an empty one, or only `NotIn`/`DoesNotExist`) looks at every object of
+//! its namespace.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -145,19 +152,6 @@ enum GeneratedValue {
     CronJobJobName,
     /// Known only in the cluster: any value.
     Any,
-}
-
-/// Whether a label key is one that some controller adds to its pods.
-fn is_generated_label(key: &str) -> bool {
-    [
-        WorkloadKind::Deployment,
-        WorkloadKind::StatefulSet,
-        WorkloadKind::DaemonSet,
-        WorkloadKind::Job,
-        WorkloadKind::CronJob,
-    ]
-    .iter()
-    .any(|k| k.generated_labels().iter().any(|(name, _)| *name == key))
 }
 
 /// API groups of Kubernetes itself: their kinds create no pods beyond the workload kinds.
@@ -571,8 +565,283 @@ pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// An autoscaler by its target: document index, namespace, `minReplicas`.
-type HpaEntry<'a> = (usize, Option<&'a str>, i64);
+/// Strings (namespaces, kinds, names, label keys and values) as numbers, so index keys are
+/// three integers and a lookup allocates nothing.
+#[derive(Debug, Default)]
+struct Strings {
+    ids: foldhash::HashMap<Box<str>, u32>,
+}
+
+impl Strings {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        // Ids stay below the reserved values of the index keys.
+        let id = u32::try_from(self.ids.len()).expect("fewer than 2^32 distinct strings");
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// The namespace part of an index key for objects without a namespace.
+const NO_NAMESPACE: u32 = u32::MAX;
+/// The namespace part of an index key for lists that hold every namespace.
+const ALL_NAMESPACES: u32 = u32::MAX - 1;
+/// A value part for "the key is present, whatever its value" (`Exists`).
+const ANY_VALUE: u32 = u32::MAX;
+/// A value part for "the value is known only in the cluster": any value may match.
+const UNKNOWN_VALUE: u32 = u32::MAX - 1;
+/// Key and value parts of the list of every object.
+const EVERY: u32 = u32::MAX;
+
+/// The namespace a lookup is for: every namespace (an object without one matches any), or
+/// one namespace (its interned id, `None` when no indexed object has it).
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    All,
+    In(Option<u32>),
+}
+
+/// Lists of object ids (in the order they were added: document order) under
+/// `(namespace, a, b)` keys. Every object is listed under its namespace (or
+/// [`NO_NAMESPACE`]) and under [`ALL_NAMESPACES`], so the objects that can share a namespace
+/// with another are at most two lists (see [`same_namespace`]).
+#[derive(Debug, Default)]
+struct Postings {
+    lists: foldhash::HashMap<(u32, u32, u32), Vec<u32>>,
+}
+
+impl Postings {
+    fn push(&mut self, ns: u32, a: u32, b: u32, id: usize) {
+        let id = u32::try_from(id).expect("fewer than 2^32 objects");
+        for n in [ns, ALL_NAMESPACES] {
+            self.lists.entry((n, a, b)).or_default().push(id);
+        }
+    }
+
+    fn get(&self, key: (u32, u32, u32)) -> &[u32] {
+        self.lists.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The objects under `(a, b)` that can be in the scope's namespace.
+    fn lookup(&self, scope: Scope, a: u32, b: u32) -> [&[u32]; 2] {
+        match scope {
+            Scope::All => [self.get((ALL_NAMESPACES, a, b)), &[]],
+            Scope::In(ns) => [
+                ns.map_or(&[][..], |n| self.get((n, a, b))),
+                self.get((NO_NAMESPACE, a, b)),
+            ],
+        }
+    }
+
+    /// The first object (in document order) under `(a, b)` that can be in the scope's
+    /// namespace.
+    fn first(&self, scope: Scope, a: u32, b: u32) -> Option<usize> {
+        let [x, y] = self.lookup(scope, a, b);
+        match (x.first(), y.first()) {
+            (Some(&x), Some(&y)) => Some(x.min(y) as usize),
+            (Some(&x), None) | (None, Some(&x)) => Some(x as usize),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A requirement of a selector that only objects carrying a label can satisfy: `key=value`
+/// (`matchLabels`, `In`) or `key` (`Exists`).
+#[derive(Debug)]
+enum Positive<'s> {
+    Values(&'s str, Vec<&'s str>),
+    Key(&'s str),
+}
+
+impl LabelSelector {
+    fn positives(&self) -> impl Iterator<Item = Positive<'_>> {
+        let labels = self
+            .labels
+            .iter()
+            .map(|(k, v)| Positive::Values(k, vec![v.as_str()]));
+        let exprs = self.exprs.iter().filter_map(|r| match r.operator.as_str() {
+            "In" => Some(Positive::Values(
+                &r.key,
+                r.values.iter().map(String::as_str).collect(),
+            )),
+            "Exists" => Some(Positive::Key(&r.key)),
+            _ => None,
+        });
+        labels.chain(exprs)
+    }
+}
+
+/// Objects by the labels they carry, per namespace: a selector is answered from the lists of
+/// its most selective `key=value`, `In` or `Exists` requirement, then checked in full by the
+/// caller.
+#[derive(Debug, Default)]
+struct LabelIndex {
+    postings: Postings,
+}
+
+impl LabelIndex {
+    /// Lists an object under every namespace-free key: to be called once per object, before
+    /// its labels.
+    fn add_object(&mut self, ns: u32, id: usize) {
+        self.postings.push(ns, EVERY, EVERY, id);
+    }
+
+    fn add_label(&mut self, strings: &mut Strings, ns: u32, id: usize, key: &str, value: &str) {
+        let (k, v) = (strings.intern(key), strings.intern(value));
+        self.postings.push(ns, k, v, id);
+        self.postings.push(ns, k, ANY_VALUE, id);
+    }
+
+    /// An object carries the label, with a value only the cluster knows.
+    fn add_unknown(&mut self, strings: &mut Strings, ns: u32, id: usize, key: &str) {
+        let k = strings.intern(key);
+        self.postings.push(ns, k, UNKNOWN_VALUE, id);
+        self.postings.push(ns, k, ANY_VALUE, id);
+    }
+
+    /// The lists of the objects that can satisfy one requirement.
+    fn lists(&self, strings: &Strings, scope: Scope, p: &Positive<'_>) -> Vec<&[u32]> {
+        let mut out = Vec::new();
+        let Some(k) = strings.get(match p {
+            Positive::Values(k, _) | Positive::Key(k) => k,
+        }) else {
+            return out;
+        };
+        match p {
+            Positive::Values(_, values) => {
+                for v in values {
+                    if let Some(v) = strings.get(v) {
+                        out.extend(self.postings.lookup(scope, k, v));
+                    }
+                }
+                out.extend(self.postings.lookup(scope, k, UNKNOWN_VALUE));
+            }
+            Positive::Key(_) => out.extend(self.postings.lookup(scope, k, ANY_VALUE)),
+        }
+        out.retain(|l| !l.is_empty());
+        out
+    }
+
+    /// The most selective requirement of a selector (the fewest objects listed), with its
+    /// lists; `None` when the selector has no requirement the index can answer.
+    fn most_selective<'s, 'x>(
+        &'x self,
+        strings: &Strings,
+        scope: Scope,
+        selector: &'s LabelSelector,
+    ) -> Option<(Positive<'s>, Vec<&'x [u32]>)> {
+        let mut best: Option<(usize, Positive<'s>, Vec<&'x [u32]>)> = None;
+        for p in selector.positives() {
+            let lists = self.lists(strings, scope, &p);
+            let n: usize = lists.iter().map(|l| l.len()).sum();
+            if best.as_ref().is_none_or(|(m, _, _)| n < *m) {
+                best = Some((n, p, lists));
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+        best.map(|(_, p, lists)| (p, lists))
+    }
+
+    /// The objects in the scope that may satisfy a selector, in id order: those listed under
+    /// its most selective requirement, or every object in the scope when it has none.
+    fn candidates(&self, strings: &Strings, scope: Scope, selector: &LabelSelector) -> Vec<usize> {
+        let lists = match self.most_selective(strings, scope, selector) {
+            Some((_, lists)) => lists,
+            None => self.postings.lookup(scope, EVERY, EVERY).to_vec(),
+        };
+        merge(&lists)
+    }
+}
+
+/// Ids from sorted lists as one sorted list without repeats.
+fn merge(lists: &[&[u32]]) -> Vec<usize> {
+    let mut out: Vec<usize> = lists
+        .iter()
+        .flat_map(|l| l.iter().map(|&i| i as usize))
+        .collect();
+    // Each list is sorted (an object can be in one twice: a template label that a controller
+    // adds as well).
+    if lists.len() > 1 {
+        out.sort_unstable();
+    }
+    out.dedup();
+    out
+}
+
+/// Selectors (of PodDisruptionBudgets) filed under one requirement each, to find those that
+/// may match a set of labels by looking up the labels.
+#[derive(Debug, Default)]
+struct SelectorIndex {
+    postings: Postings,
+}
+
+impl SelectorIndex {
+    /// Files a selector under its most selective requirement as `objects` counts them.
+    fn add(
+        &mut self,
+        strings: &mut Strings,
+        objects: &LabelIndex,
+        ns: Option<&str>,
+        id: usize,
+        selector: &LabelSelector,
+    ) {
+        let scope = scope_of(strings, ns);
+        let ns = ns.map_or(NO_NAMESPACE, |n| strings.intern(n));
+        match objects
+            .most_selective(strings, scope, selector)
+            .map(|(p, _)| p)
+        {
+            Some(Positive::Values(key, values)) => {
+                let k = strings.intern(key);
+                for v in values {
+                    let v = strings.intern(v);
+                    self.postings.push(ns, k, v, id);
+                }
+            }
+            Some(Positive::Key(key)) => {
+                let k = strings.intern(key);
+                self.postings.push(ns, k, ANY_VALUE, id);
+            }
+            None => self.postings.push(ns, EVERY, EVERY, id),
+        }
+    }
+
+    /// The selectors that may match labels in a namespace, in id order.
+    fn candidates<'l>(
+        &self,
+        strings: &Strings,
+        ns: Option<&str>,
+        labels: impl Iterator<Item = (&'l str, Cow<'l, str>)>,
+    ) -> Vec<usize> {
+        let scope = scope_of(strings, ns);
+        let mut lists: Vec<&[u32]> = self.postings.lookup(scope, EVERY, EVERY).to_vec();
+        for (key, value) in labels {
+            let Some(k) = strings.get(key) else { continue };
+            lists.extend(self.postings.lookup(scope, k, ANY_VALUE));
+            if let Some(v) = strings.get(&value) {
+                lists.extend(self.postings.lookup(scope, k, v));
+            }
+        }
+        lists.retain(|l| !l.is_empty());
+        merge(&lists)
+    }
+}
+
+/// The lookup scope of an object's namespace.
+fn scope_of(strings: &Strings, ns: Option<&str>) -> Scope {
+    match ns {
+        None => Scope::All,
+        Some(n) => Scope::In(strings.get(n)),
+    }
+}
 
 /// The documents of one lint run and everything derived from them.
 #[derive(Debug)]
@@ -588,62 +857,137 @@ pub struct ObjectSet<'a> {
     /// For documents that are items of a `List`: the item's pointer in its file's document
     /// (`/items/3`), parallel to `docs`; empty when no document is a list item.
     pub bases: Vec<String>,
+    /// Every string an index key holds.
+    strings: Strings,
     by_kind: HashMap<&'a str, Vec<usize>>,
-    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
-    by_label: HashMap<(String, String), Vec<usize>>,
-    hpas: HashMap<(&'a str, &'a str), Vec<HpaEntry<'a>>>,
+    /// Documents by `(kind, name)`, per namespace.
+    by_name: Postings,
+    /// Workloads by the labels of their pods (template labels and those controllers add).
+    pods: LabelIndex,
+    /// Services by their own labels (what a ServiceMonitor selects).
+    services: LabelIndex,
+    /// Autoscalers by `(target kind, target name)`, per namespace: ids into `hpa_entries`.
+    hpas: Postings,
+    /// Every autoscaler with a target: document index and `minReplicas`.
+    hpa_entries: Vec<(usize, i64)>,
+    /// Every PodDisruptionBudget with a selector: document index and selector.
     pdbs: Vec<(usize, LabelSelector)>,
-    pdb_by_label: HashMap<(String, String), Vec<usize>>,
-    pdb_unindexed: Vec<usize>,
+    /// The budgets' selectors, for the reverse lookup from a workload.
+    pdb_index: SelectorIndex,
+    /// Objects that may create pods no template in the set describes (see
+    /// [`may_create_unseen_pods`]), per namespace.
+    unseen_pods: Postings,
 }
 
 impl<'a> ObjectSet<'a> {
     /// Extracts workloads, Compose services and indexes from documents.
     pub fn new(docs: &'a [Document], cx: &'a LintContext) -> ObjectSet<'a> {
+        ObjectSet::build(docs, cx, true)
+    }
+
+    /// Extracts workloads and Compose services, and lists objects by kind, for rules that look
+    /// at one object at a time: lookups of other objects find nothing.
+    pub fn without_indexes(docs: &'a [Document], cx: &'a LintContext) -> ObjectSet<'a> {
+        ObjectSet::build(docs, cx, false)
+    }
+
+    fn build(docs: &'a [Document], cx: &'a LintContext, indexes: bool) -> ObjectSet<'a> {
         let mut set = ObjectSet {
             docs,
             cx,
             workloads: Vec::new(),
             compose: Vec::new(),
             bases: Vec::new(),
+            strings: Strings::default(),
             by_kind: HashMap::new(),
-            by_name: HashMap::new(),
-            by_label: HashMap::new(),
-            hpas: HashMap::new(),
+            by_name: Postings::default(),
+            pods: LabelIndex::default(),
+            services: LabelIndex::default(),
+            hpas: Postings::default(),
+            hpa_entries: Vec::new(),
             pdbs: Vec::new(),
-            pdb_by_label: HashMap::new(),
-            pdb_unindexed: Vec::new(),
+            pdb_index: SelectorIndex::default(),
+            unseen_pods: Postings::default(),
         };
+        let mut pdb_docs = Vec::new();
         for (i, doc) in docs.iter().enumerate() {
             match doc.kind() {
                 Some(kind) => {
                     set.by_kind.entry(kind).or_default().push(i);
+                    if let Some(w) = extract_workload(i, doc, kind) {
+                        set.workloads.push(w);
+                    }
+                    if !indexes {
+                        continue;
+                    }
+                    let ns = set.namespace_id(doc.namespace());
                     if let Some(name) = doc.name() {
-                        set.by_name.entry((kind, name)).or_default().push(i);
+                        let (k, n) = (set.strings.intern(kind), set.strings.intern(name));
+                        set.by_name.push(ns, k, n, i);
+                    }
+                    if may_create_unseen_pods(doc.api_version(), kind) {
+                        set.unseen_pods.push(ns, EVERY, EVERY, i);
                     }
                     match kind {
                         "HorizontalPodAutoscaler" => set.index_hpa(i, doc),
-                        "PodDisruptionBudget" => set.index_pdb(i, doc),
+                        "PodDisruptionBudget" => pdb_docs.push(i),
+                        "Service" => set.index_service(i, doc),
                         _ => {}
-                    }
-                    if let Some(w) = extract_workload(i, doc, kind) {
-                        set.workloads.push(w);
                     }
                 }
                 None => extract_compose(i, doc, &mut set.compose),
             }
         }
-        for (wi, w) in set.workloads.iter().enumerate() {
-            for (k, v) in w.labels.into_iter().flatten() {
-                if let Some(v) = scalar_text(v) {
-                    set.by_label
-                        .entry((k.clone(), v.into_owned()))
-                        .or_default()
-                        .push(wi);
+        if !indexes {
+            return set;
+        }
+        for wi in 0..set.workloads.len() {
+            set.index_workload(wi);
+        }
+        // Budgets are filed under the requirement that the fewest workloads satisfy.
+        for i in pdb_docs {
+            set.index_pdb(i, &docs[i]);
+        }
+        set
+    }
+
+    fn namespace_id(&mut self, ns: Option<&str>) -> u32 {
+        ns.map_or(NO_NAMESPACE, |n| self.strings.intern(n))
+    }
+
+    fn index_workload(&mut self, wi: usize) {
+        let w = &self.workloads[wi];
+        let ns = w.namespace.map_or(NO_NAMESPACE, |n| self.strings.intern(n));
+        self.pods.add_object(ns, wi);
+        for (k, v) in w.labels.into_iter().flatten() {
+            if let Some(v) = scalar_text(v) {
+                self.pods.add_label(&mut self.strings, ns, wi, k, &v);
+            }
+        }
+        for (key, generated) in w.kind.generated_labels() {
+            match generated {
+                GeneratedValue::ObjectName => {
+                    self.pods.add_label(&mut self.strings, ns, wi, key, w.name);
+                }
+                GeneratedValue::CronJobJobName | GeneratedValue::Any => {
+                    self.pods.add_unknown(&mut self.strings, ns, wi, key);
                 }
             }
         }
-        set
+    }
+
+    fn index_service(&mut self, i: usize, doc: &'a Document) {
+        let ns = self.namespace_id(doc.namespace());
+        self.services.add_object(ns, i);
+        let labels = doc
+            .value
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object);
+        for (k, v) in labels.into_iter().flatten() {
+            if let Some(v) = scalar_text(v) {
+                self.services.add_label(&mut self.strings, ns, i, k, &v);
+            }
+        }
     }
 
     fn index_hpa(&mut self, i: usize, doc: &'a Document) {
@@ -656,10 +1000,10 @@ impl<'a> ObjectSet<'a> {
                 .pointer("/spec/minReplicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
-            self.hpas
-                .entry((kind, name))
-                .or_default()
-                .push((i, doc.namespace(), min));
+            let ns = self.namespace_id(doc.namespace());
+            let (k, n) = (self.strings.intern(kind), self.strings.intern(name));
+            self.hpas.push(ns, k, n, self.hpa_entries.len());
+            self.hpa_entries.push((i, min));
         }
     }
 
@@ -669,10 +1013,13 @@ impl<'a> ObjectSet<'a> {
         };
         let selector = LabelSelector::from_label_selector(Some(raw));
         let at = self.pdbs.len();
-        match selector.labels.first() {
-            Some(pair) => self.pdb_by_label.entry(pair.clone()).or_default().push(at),
-            None => self.pdb_unindexed.push(at),
-        }
+        self.pdb_index.add(
+            &mut self.strings,
+            &self.pods,
+            doc.namespace(),
+            at,
+            &selector,
+        );
         self.pdbs.push((i, selector));
     }
 
@@ -712,37 +1059,38 @@ impl<'a> ObjectSet<'a> {
     }
 
     /// The workloads in a namespace whose pods can satisfy a selector (see
-    /// [`Workload::pods_match`]).
+    /// [`Workload::pods_match`]), in document order. Only the workloads listed under the
+    /// selector's most selective requirement are checked.
     pub fn workloads_matching<'s>(
         &'s self,
         namespace: Option<&'s str>,
         selector: &'s LabelSelector,
-    ) -> Box<dyn Iterator<Item = &'s Workload<'a>> + 's> {
-        // The index holds template labels: a selector on a label that controllers add is
-        // checked against every workload.
-        let candidates: Box<dyn Iterator<Item = usize> + 's> = match selector.labels.first() {
-            Some(pair) if !is_generated_label(&pair.0) => {
-                Box::new(self.by_label.get(pair).into_iter().flatten().copied())
-            }
-            _ => Box::new(0..self.workloads.len()),
-        };
-        Box::new(
-            candidates
-                .map(|i| &self.workloads[i])
-                .filter(move |w| same_namespace(namespace, w.namespace) && w.pods_match(selector)),
-        )
+    ) -> impl Iterator<Item = &'s Workload<'a>> + 's {
+        let scope = scope_of(&self.strings, namespace);
+        self.pods
+            .candidates(&self.strings, scope, selector)
+            .into_iter()
+            .map(|i| &self.workloads[i])
+            .filter(move |w| same_namespace(namespace, w.namespace) && w.pods_match(selector))
+    }
+
+    /// The Services, in every namespace, whose own labels may satisfy a selector, in
+    /// document order: a superset that the caller checks with [`LabelSelector::matches`].
+    pub fn services_labelled<'s>(
+        &'s self,
+        selector: &'s LabelSelector,
+    ) -> impl Iterator<Item = (usize, &'a Document)> + 's {
+        self.services
+            .candidates(&self.strings, Scope::All, selector)
+            .into_iter()
+            .map(|i| (i, &self.docs[i]))
     }
 
     /// Whether pods in a namespace may come from objects the set holds without a pod
     /// template: custom resources (see [`may_create_unseen_pods`]).
     pub fn may_hold_unseen_pods(&self, namespace: Option<&str>) -> bool {
-        self.by_kind.iter().any(|(kind, docs)| {
-            docs.iter().any(|&i| {
-                let doc = &self.docs[i];
-                may_create_unseen_pods(doc.api_version(), kind)
-                    && same_namespace(namespace, doc.namespace())
-            })
-        })
+        let scope = scope_of(&self.strings, namespace);
+        self.unseen_pods.first(scope, EVERY, EVERY).is_some()
     }
 
     /// The object of a kind with a name, in a namespace.
@@ -752,39 +1100,34 @@ impl<'a> ObjectSet<'a> {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<(usize, &'a Document)> {
-        self.by_name
-            .get(&(kind, name))
-            .into_iter()
-            .flatten()
-            .map(|&i| (i, &self.docs[i]))
-            .find(|(_, d)| same_namespace(namespace, d.namespace()))
+        let (k, n) = (self.strings.get(kind)?, self.strings.get(name)?);
+        let i = self
+            .by_name
+            .first(scope_of(&self.strings, namespace), k, n)?;
+        Some((i, &self.docs[i]))
     }
 
     /// The HorizontalPodAutoscaler that scales a workload, with its `minReplicas` (1 when
     /// absent).
     pub fn hpa_for(&self, w: &Workload<'_>) -> Option<(usize, i64)> {
-        let kind = w.document.kind()?;
-        self.hpas
-            .get(&(kind, w.name))?
-            .iter()
-            .find(|(_, ns, _)| same_namespace(*ns, w.namespace))
-            .map(|&(i, _, min)| (i, min))
+        let kind = self.strings.get(w.document.kind()?)?;
+        let name = self.strings.get(w.name)?;
+        let at = self
+            .hpas
+            .first(scope_of(&self.strings, w.namespace), kind, name)?;
+        Some(self.hpa_entries[at])
     }
 
     /// The PodDisruptionBudgets whose selector matches a workload's pods (document indexes,
     /// in document order).
     pub fn pdbs_for(&self, w: &Workload<'_>) -> Vec<usize> {
-        let mut candidates: Vec<usize> = self.pdb_unindexed.clone();
-        for (k, v) in w.labels.into_iter().flatten() {
-            if let Some(v) = scalar_text(v)
-                && let Some(found) = self.pdb_by_label.get(&(k.clone(), v.into_owned()))
-            {
-                candidates.extend(found);
-            }
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates
+        let labels = w
+            .labels
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((k.as_str(), scalar_text(v)?)));
+        self.pdb_index
+            .candidates(&self.strings, w.namespace, labels)
             .into_iter()
             .map(|at| &self.pdbs[at])
             .filter(|(doc, selector)| {
@@ -886,4 +1229,178 @@ pub fn compose_environment(service: &ComposeService<'_>) -> Vec<(String, Option<
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{Source, load};
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn pick<'x>(&mut self, items: &[&'x str]) -> &'x str {
+            items[self.below(items.len() as u64) as usize]
+        }
+    }
+
+    const KEYS: &[&str] = &["app", "tier", "job-name", "pod-template-hash", "team"];
+    const VALUES: &[&str] = &["a", "b", "c", "w0", "w1", "w2-123", "1"];
+    const OPERATORS: &[&str] = &["In", "NotIn", "Exists", "DoesNotExist", "Bogus"];
+    const KINDS: &[&str] = &["Deployment", "Job", "CronJob", "StatefulSet", "Pod"];
+
+    fn namespace(rng: &mut Rng) -> String {
+        match rng.below(3) {
+            0 => String::new(),
+            n => format!("  namespace: ns{n}\n"),
+        }
+    }
+
+    /// Up to two labels, with different keys.
+    fn labels(rng: &mut Rng) -> String {
+        let first = rng.below(KEYS.len() as u64) as usize;
+        (0..rng.below(3) as usize)
+            .map(|j| KEYS[(first + 2 * j) % KEYS.len()])
+            .map(|key| format!("{key}: \"{}\"", rng.pick(VALUES)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn selector(rng: &mut Rng) -> String {
+        let exprs: Vec<String> = (0..rng.below(3))
+            .map(|_| {
+                let values: Vec<&str> = (0..rng.below(3)).map(|_| rng.pick(VALUES)).collect();
+                format!(
+                    "{{key: {}, operator: {}, values: [{}]}}",
+                    rng.pick(KEYS),
+                    rng.pick(OPERATORS),
+                    values.join(", ")
+                )
+            })
+            .collect();
+        format!(
+            "{{matchLabels: {{{}}}, matchExpressions: [{}]}}",
+            labels(rng),
+            exprs.join(", ")
+        )
+    }
+
+    /// Random workloads (with generated labels), budgets and Services: the indexed lookups
+    /// give what checking every object gives.
+    #[test]
+    fn index_lookups_match_a_scan() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..40 {
+            let mut text = String::new();
+            for i in 0..30 {
+                let ns = namespace(&mut rng);
+                let kind = rng.pick(KINDS);
+                let template = match kind {
+                    "Pod" => format!(
+                        "  labels: {{{}}}\nspec: {{containers: []}}\n",
+                        labels(&mut rng)
+                    ),
+                    "CronJob" => format!(
+                        "spec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {{labels: {{{}}}}}\n        spec: {{containers: []}}\n",
+                        labels(&mut rng)
+                    ),
+                    _ => format!(
+                        "spec:\n  template:\n    metadata: {{labels: {{{}}}}}\n    spec: {{containers: []}}\n",
+                        labels(&mut rng)
+                    ),
+                };
+                let (meta, spec) = match template.split_once("spec") {
+                    Some((m, s)) if kind == "Pod" => (m.to_string(), format!("spec{s}")),
+                    _ => (String::new(), template.clone()),
+                };
+                text.push_str(&format!(
+                    "kind: {kind}\nmetadata:\n  name: w{}\n{ns}{meta}{spec}---\n",
+                    i % 3
+                ));
+                let ns = namespace(&mut rng);
+                text.push_str(&format!(
+                    "kind: PodDisruptionBudget\nmetadata:\n  name: p{i}\n{ns}spec:\n  selector: {}\n---\n",
+                    selector(&mut rng)
+                ));
+                let ns = namespace(&mut rng);
+                text.push_str(&format!(
+                    "kind: Service\nmetadata:\n  name: s{i}\n{ns}  labels: {{{}}}\n---\n",
+                    labels(&mut rng)
+                ));
+            }
+            let docs = load(&Source::new(format!("r{round}.yaml"), text)).unwrap();
+            let cx = LintContext::new(crate::policy::Date::today());
+            let set = ObjectSet::new(&docs, &cx);
+            for ns in [None, Some("ns1"), Some("ns2"), Some("ns3")] {
+                for _ in 0..20 {
+                    let raw: Value = serde_json::from_str(&{
+                        let yaml = selector(&mut rng);
+                        let d = load(&Source::new("s.yaml", format!("x: {yaml}\n"))).unwrap();
+                        d[0].value["x"].to_string()
+                    })
+                    .unwrap();
+                    let sel = LabelSelector::from_label_selector(Some(&raw));
+                    let indexed: Vec<usize> =
+                        set.workloads_matching(ns, &sel).map(|w| w.doc).collect();
+                    let scanned: Vec<usize> = set
+                        .workloads
+                        .iter()
+                        .filter(|w| same_namespace(ns, w.namespace) && w.pods_match(&sel))
+                        .map(|w| w.doc)
+                        .collect();
+                    assert_eq!(indexed, scanned, "{} in {ns:?}", sel.describe());
+                    let services: Vec<usize> = set
+                        .services_labelled(&sel)
+                        .filter(|(_, s)| {
+                            sel.matches(
+                                s.value
+                                    .pointer("/metadata/labels")
+                                    .and_then(Value::as_object),
+                            )
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    let all: Vec<usize> = set
+                        .of_kind("Service")
+                        .filter(|(_, s)| {
+                            sel.matches(
+                                s.value
+                                    .pointer("/metadata/labels")
+                                    .and_then(Value::as_object),
+                            )
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    assert_eq!(services, all, "{}", sel.describe());
+                }
+            }
+            for w in &set.workloads {
+                let scanned: Vec<usize> = set
+                    .pdbs
+                    .iter()
+                    .filter(|(doc, sel)| {
+                        same_namespace(docs[*doc].namespace(), w.namespace) && sel.matches(w.labels)
+                    })
+                    .map(|(doc, _)| *doc)
+                    .collect();
+                assert_eq!(set.pdbs_for(w), scanned, "{}", w.document.display_name());
+                for (kind, name) in [("Service", "s3"), ("PodDisruptionBudget", "p7")] {
+                    let scanned = docs.iter().position(|d| {
+                        d.kind() == Some(kind)
+                            && d.name() == Some(name)
+                            && same_namespace(w.namespace, d.namespace())
+                    });
+                    assert_eq!(set.find(kind, w.namespace, name).map(|(i, _)| i), scanned);
+                }
+            }
+        }
+    }
 }

@@ -153,6 +153,10 @@ impl Rule for ConfigRefsExist {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         let mut refs: Vec<(usize, Option<&str>, Ref<'_>)> = Vec::new();
         for (w, c) in all_containers(set) {

@@ -40,6 +40,10 @@ impl Rule for HpaAndStaticReplicas {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for w in &set.workloads {
             if !w.kind.scalable() || !w.replicas_set() {

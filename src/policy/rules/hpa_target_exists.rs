@@ -43,6 +43,10 @@ impl Rule for HpaTargetExists {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (i, hpa) in set.of_kind("HorizontalPodAutoscaler") {
             let target = hpa.value.pointer("/spec/scaleTargetRef");

@@ -44,6 +44,10 @@ impl Rule for IngressBackendExists {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         if !set.can_resolve("Service") {
             return;

@@ -42,6 +42,10 @@ impl Rule for MinReplicas {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         if !set.cx.is_production() {
             return;

@@ -62,6 +62,10 @@ impl Rule for PdbAllowsEviction {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for (i, pdb) in set.of_kind("PodDisruptionBudget") {
             let help =

@@ -44,6 +44,10 @@ impl Rule for PdbRequired {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         for w in &set.workloads {
             let Some(replicas) = w.replicas() else {

@@ -43,6 +43,10 @@ impl Rule for PdbSelectsPods {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         if !set.cx.complete && !set.has_workloads() {
             return;

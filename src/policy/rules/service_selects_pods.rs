@@ -58,6 +58,10 @@ impl Rule for ServiceSelectsPods {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         if !set.cx.complete && !set.has_workloads() {
             return;

@@ -48,6 +48,10 @@ impl Rule for ServicemonitorSelectsService {
         &Self::META
     }
 
+    fn cross_resource(&self) -> bool {
+        true
+    }
+
     fn check(&self, set: &ObjectSet<'_>, out: &mut Hits) {
         if !set.can_resolve("Service") {
             return;
@@ -74,7 +78,7 @@ impl Rule for ServicemonitorSelectsService {
                 }
             };
             let services: Vec<_> = set
-                .of_kind("Service")
+                .services_labelled(&selector)
                 .filter(|(_, s)| in_scope(s.namespace()))
                 .filter(|(_, s)| {
                     selector.matches(
