@@ -154,7 +154,7 @@ impl Workspace {
                 let Some(env) = name.strip_suffix(".yaml") else {
                     continue;
                 };
-                if env == "app" || env.starts_with('.') || !file.is_file() {
+                if env == "app" || env.starts_with('.') || file.is_dir() {
                     continue;
                 }
                 out.push(EnvId {

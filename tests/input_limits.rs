@@ -200,3 +200,88 @@ fn a_template_that_runs_for_ever_stops_at_its_instruction_budget() {
     assert!(text(&o).contains("10-namespace.yaml.j2"), "{}", text(&o));
     assert!(text(&o).contains("fuel"), "{}", text(&o));
 }
+
+/// A workspace with app `shop` (its `app.yaml` complete) and a `production` environment.
+fn shop(dir: &Path) {
+    write(
+        dir,
+        "environments/shop/app.yaml",
+        "namespace: shop\nimage:\n  repository: shop/web\n  tag: 1.4.0\n",
+    );
+    write(dir, "environments/shop/production.yaml", "replicas: 2\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_spec_file_that_is_a_fifo_is_refused_not_waited_on() {
+    for name in ["production.yaml", "app.yaml"] {
+        let dir = tempfile::tempdir().unwrap();
+        shop(dir.path());
+        let fifo = dir.path().join("environments/shop").join(name);
+        std::fs::remove_file(&fifo).unwrap();
+        assert!(
+            Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        for args in [vec!["render", "shop/production"], vec!["check"]] {
+            let o = run_in(dir.path(), &args);
+            assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", text(&o));
+            assert!(
+                text(&o).contains(&format!(
+                    "environments/shop/{name}:1:1: cannot read the file: is not a regular file (a FIFO, socket or device)"
+                )),
+                "{name} {args:?}: {}",
+                text(&o)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_spec_file_larger_than_64_mib_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    shop(dir.path());
+    // A sparse file: 65 MiB long, next to nothing on disk.
+    let file = std::fs::File::create(dir.path().join("environments/shop/production.yaml")).unwrap();
+    file.set_len(65 << 20).unwrap();
+    let o = run_in(dir.path(), &["render", "shop/production"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("environments/shop/production.yaml:1:1: cannot read the file: the file is larger than 64 MiB"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    shop(dir.path());
+    write(
+        dir.path(),
+        "ok.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    );
+    let fifo = dir.path().join("shipshape.yaml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for args in [vec!["lint", "ok.yaml"], vec!["check"]] {
+        let o = run_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(
+            text(&o)
+                .contains("shipshape.yaml:1:1: is not a regular file (a FIFO, socket or device)"),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
+}
