@@ -285,3 +285,44 @@ fn a_config_file_that_is_a_fifo_is_refused_not_waited_on() {
         );
     }
 }
+
+#[test]
+fn a_template_whose_output_passes_64_mib_stops_at_the_line_that_writes_it() {
+    // 100,000 lines of 1,000 characters: 100 MB, well within the instruction budget; the
+    // first template prints a value, the second writes template text.
+    let templates = [
+        "# huge\n{% for i in range(100000) %}\n- {{ \"x\" * 1000 }}\n{% endfor %}\n".to_string(),
+        format!(
+            "# huge\n{{% for i in range(100000) %}}\n- {}\n{{% endfor %}}\n",
+            "y".repeat(1000)
+        ),
+    ];
+    for template in templates {
+        let dir = tempfile::tempdir().unwrap();
+        shop(dir.path());
+        write(
+            dir.path(),
+            "templates/kubernetes/10-namespace.yaml.j2",
+            &template,
+        );
+        let started = std::time::Instant::now();
+        let o = run_in(dir.path(), &["render", "shop/production"]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains("template kubernetes/10-namespace.yaml.j2 line 3: "),
+            "{}",
+            text(&o)
+        );
+        assert!(
+            text(&o)
+                .contains("the template's output passed 64 MiB, the most one template may produce"),
+            "{}",
+            text(&o)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}
