@@ -12,7 +12,7 @@
 //! to [`MAX_INPUT_BYTES`], folders yield regular files only (a FIFO would block forever), and
 //! the readers refuse deep nesting and alias bombs (see [`yaml`]).
 
-mod fast;
+pub mod fast;
 pub mod yaml;
 
 use std::fmt;
