@@ -92,7 +92,11 @@ impl Config {
         if !path.exists() {
             return Ok(Config::default());
         }
-        Config::load_file(&path)
+        // Found by its name, so only a regular file is read: a FIFO would wait for ever.
+        let source = Source::read_regular(&path).map_err(|e| ConfigError {
+            problems: vec![(e.location(), e.message)],
+        })?;
+        Config::parse(&source)
     }
 
     /// Loads a configuration file at a given path.

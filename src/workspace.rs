@@ -168,7 +168,7 @@ impl Workspace {
                 let Some(env) = name.strip_suffix(".yaml") else {
                     continue;
                 };
-                if env == "app" || env.starts_with('.') || !file.is_file() {
+                if env == "app" || env.starts_with('.') || file.is_dir() {
                     continue;
                 }
                 for (name, what, kind, path) in [

@@ -200,3 +200,129 @@ fn a_template_that_runs_for_ever_stops_at_its_instruction_budget() {
     assert!(text(&o).contains("10-namespace.yaml.j2"), "{}", text(&o));
     assert!(text(&o).contains("fuel"), "{}", text(&o));
 }
+
+/// A workspace with app `shop` (its `app.yaml` complete) and a `production` environment.
+fn shop(dir: &Path) {
+    write(
+        dir,
+        "environments/shop/app.yaml",
+        "namespace: shop\nimage:\n  repository: shop/web\n  tag: 1.4.0\n",
+    );
+    write(dir, "environments/shop/production.yaml", "replicas: 2\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_spec_file_that_is_a_fifo_is_refused_not_waited_on() {
+    for name in ["production.yaml", "app.yaml"] {
+        let dir = tempfile::tempdir().unwrap();
+        shop(dir.path());
+        let fifo = dir.path().join("environments/shop").join(name);
+        std::fs::remove_file(&fifo).unwrap();
+        assert!(
+            Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        for args in [vec!["render", "shop/production"], vec!["check"]] {
+            let o = run_in(dir.path(), &args);
+            assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", text(&o));
+            assert!(
+                text(&o).contains(&format!(
+                    "environments/shop/{name}:1:1: cannot read the file: is not a regular file (a FIFO, socket or device)"
+                )),
+                "{name} {args:?}: {}",
+                text(&o)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_spec_file_larger_than_64_mib_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    shop(dir.path());
+    // A sparse file: 65 MiB long, next to nothing on disk.
+    let file = std::fs::File::create(dir.path().join("environments/shop/production.yaml")).unwrap();
+    file.set_len(65 << 20).unwrap();
+    let o = run_in(dir.path(), &["render", "shop/production"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("environments/shop/production.yaml:1:1: cannot read the file: the file is larger than 64 MiB"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    shop(dir.path());
+    write(
+        dir.path(),
+        "ok.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    );
+    let fifo = dir.path().join("shipshape.yaml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for args in [vec!["lint", "ok.yaml"], vec!["check"]] {
+        let o = run_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(
+            text(&o)
+                .contains("shipshape.yaml:1:1: is not a regular file (a FIFO, socket or device)"),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn a_template_whose_output_passes_64_mib_stops_at_the_line_that_writes_it() {
+    // 100,000 lines of 1,000 characters: 100 MB, well within the instruction budget; the
+    // first template prints a value, the second writes template text.
+    let templates = [
+        "# huge\n{% for i in range(100000) %}\n- {{ \"x\" * 1000 }}\n{% endfor %}\n".to_string(),
+        format!(
+            "# huge\n{{% for i in range(100000) %}}\n- {}\n{{% endfor %}}\n",
+            "y".repeat(1000)
+        ),
+    ];
+    for template in templates {
+        let dir = tempfile::tempdir().unwrap();
+        shop(dir.path());
+        write(
+            dir.path(),
+            "templates/kubernetes/10-namespace.yaml.j2",
+            &template,
+        );
+        let started = std::time::Instant::now();
+        let o = run_in(dir.path(), &["render", "shop/production"]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains("template kubernetes/10-namespace.yaml.j2 line 3: "),
+            "{}",
+            text(&o)
+        );
+        assert!(
+            text(&o)
+                .contains("the template's output passed 64 MiB, the most one template may produce"),
+            "{}",
+            text(&o)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

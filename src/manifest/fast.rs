@@ -384,9 +384,14 @@ struct Read<T> {
 }
 
 fn read<B: Build>(text: &str, first_line: u32, dialect: Dialect) -> Option<Vec<Read<B::Node>>> {
-    // Tabs, CR line ends and byte order marks (and, with them, the rare characters whose
-    // UTF-8 starts with the BOM's first byte) are left to the full reader.
-    if text.bytes().any(|b| matches!(b, b'\t' | b'\r' | 0xEF)) {
+    // Tabs, CR line ends, byte order marks (and, with them, the rare characters whose UTF-8
+    // starts with the BOM's first byte) and control characters, which YAML does not allow
+    // in a text (the full reader refuses some of them, NUL among them), are left to the
+    // full reader.
+    if text
+        .bytes()
+        .any(|b| (b < b' ' && b != b'\n') || matches!(b, 0x7F | 0xEF))
+    {
         return None;
     }
     let mut lines: Vec<Line<'_>> = text
@@ -1527,6 +1532,25 @@ mod tests {
         for text in ["", "# only a comment\n", "\n\n"] {
             assert!(agrees(text), "{text:?}");
         }
+    }
+
+    /// Control characters are outside the plain shape: the full reader refuses a NUL, so the
+    /// fast one must not read it (found by the `yaml_fast` fuzz target).
+    #[test]
+    fn gives_up_on_control_characters() {
+        for text in [
+            "apiVersion: v1\nkind: Pod\u{4}\0\0\nmetadata:\n  name: a\n",
+            "a: b\0\n",
+            "a: \u{1b}[0m\n",
+            "a: \u{7f}\n",
+            "\u{c}\na: 1\n",
+        ] {
+            assert!(
+                parse(text, Dialect::Kubernetes).is_none(),
+                "the fast reader read {text:?}"
+            );
+        }
+        assert!(parse_values_full("a: b\0\n", true, Dialect::Kubernetes).is_err());
     }
 
     /// Random edits of manifests (characters that matter to YAML inserted, lines dropped,

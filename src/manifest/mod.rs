@@ -12,7 +12,7 @@
 //! to [`MAX_INPUT_BYTES`], folders yield regular files only (a FIFO would block forever), and
 //! the readers refuse deep nesting and alias bombs (see [`yaml`]).
 
-mod fast;
+pub mod fast;
 pub mod yaml;
 
 use std::fmt;
@@ -74,6 +74,19 @@ impl Source {
     pub fn read(path: &Path) -> Result<Arc<Source>, LoadError> {
         let display = path.display().to_string();
         let bytes = read_bounded(path).map_err(|message| LoadError {
+            path: display.clone(),
+            pos: None,
+            message,
+        })?;
+        Source::from_bytes(display, bytes)
+    }
+
+    /// Reads a file that shipshape looks up by its own name (a spec file, `shipshape.yaml`):
+    /// as [`Source::read`], but a name that is not a regular file is refused unopened (see
+    /// [`read_regular`]).
+    pub fn read_regular(path: &Path) -> Result<Arc<Source>, LoadError> {
+        let display = path.display().to_string();
+        let bytes = read_regular(path).map_err(|message| LoadError {
             path: display.clone(),
             pos: None,
             message,
@@ -697,6 +710,20 @@ pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
         return Err("is a folder, not a file".into());
     }
     read_limited(file, "the file")
+}
+
+/// Reads a file that shipshape looks up by its own name, as [`read_bounded`] does, but
+/// refuses a name that is not a regular file before opening it: opening a FIFO waits for a
+/// writer that may never come, and a device may never end.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err("is a folder, not a file".into()),
+        Ok(meta) if !meta.is_file() => {
+            Err("is not a regular file (a FIFO, socket or device); replace it with a file".into())
+        }
+        Err(e) => Err(format!("cannot read file: {e}")),
+        Ok(_) => read_bounded(path),
+    }
 }
 
 /// Reads everything from `reader` up to [`MAX_INPUT_BYTES`].

@@ -192,23 +192,7 @@ impl Renderer {
             }
         }
         let sources = Arc::new(sources);
-        let mut env = minijinja::Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        // Debug mode tracks where an undefined value came from, so that an error names the
-        // missing variable (`nmae` is undefined); without it only debug builds would.
-        env.set_debug(true);
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-        // An instruction budget: a template that loops without end (or nearly) stops with an
-        // error naming it and its line, instead of running for ever or filling memory.
-        env.set_fuel(Some(TEMPLATE_FUEL));
-        let syntax = minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are a valid syntax");
-        env.set_syntax(syntax);
-        filters::register(&mut env);
+        let mut env = template_environment();
         for (name, text) in sources.iter() {
             env.add_template_owned(name.clone(), text.clone())
                 .map_err(|e| template_error(None, &e, &sources, name))?;
@@ -269,9 +253,27 @@ impl Renderer {
                     .env
                     .get_template(name)
                     .map_err(|e| template_error(Some(&env_name), &e, &self.sources, name))?;
-                let text = template
-                    .render(&ctx)
-                    .map_err(|e| template_error(Some(&env_name), &e, &self.sources, name))?;
+                let text = render_template(&template, &ctx).map_err(|failure| {
+                    let mut error =
+                        template_error(Some(&env_name), &failure.error, &self.sources, name);
+                    if let (
+                        Some(at),
+                        RenderError::Template {
+                            line,
+                            source_line,
+                            template,
+                            ..
+                        },
+                    ) = (failure.line, &mut error)
+                    {
+                        *line = at;
+                        *source_line = self
+                            .sources
+                            .get(template.as_str())
+                            .and_then(|s| s.lines().nth(at - 1).map(String::from));
+                    }
+                    error
+                })?;
                 let docs = parse_output(&env_name, name, &text)?;
                 if target != Target::Kubernetes && (docs.len() != 1 || !docs[0].is_object()) {
                     return Err(RenderError::Shape {
@@ -303,6 +305,133 @@ impl Renderer {
         }
         Ok(out)
     }
+}
+
+/// The template environment every template runs in, without templates: strict undefined,
+/// no auto-escaping, the instruction budget ([`TEMPLATE_FUEL`]), the output limit
+/// ([`MAX_TEMPLATE_OUTPUT`], with [`render_template`]), the block syntax and the filters.
+pub fn template_environment() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // Debug mode tracks where an undefined value came from, so that an error names the
+    // missing variable (`nmae` is undefined); without it only debug builds would.
+    env.set_debug(true);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // An instruction budget: a template that loops without end (or nearly) stops with an
+    // error naming it and its line, instead of running for ever or filling memory.
+    env.set_fuel(Some(TEMPLATE_FUEL));
+    // A value printed past the output limit stops the template at that value's line.
+    env.set_formatter(|out, state, value| {
+        let len = match value.as_str() {
+            Some(text) => text.len(),
+            None => value.to_string().len(),
+        };
+        if WRITTEN.get().saturating_add(len) > MAX_TEMPLATE_OUTPUT {
+            return Err(output_limit_error());
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("the default delimiters are a valid syntax");
+    env.set_syntax(syntax);
+    filters::register(&mut env);
+    env
+}
+
+/// The most text one template may produce: what shipshape reads at most from one file
+/// ([`MAX_INPUT_BYTES`](crate::manifest::MAX_INPUT_BYTES), 64 MiB), far more than any
+/// manifest needs; a template that loops out more stops with an error instead of filling
+/// memory. (A template that prints a byte per instruction runs out of fuel first.)
+pub const MAX_TEMPLATE_OUTPUT: usize = crate::manifest::MAX_INPUT_BYTES as usize;
+
+thread_local! {
+    /// The bytes the template rendering on this thread has produced so far.
+    static WRITTEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn output_limit_error() -> minijinja::Error {
+    minijinja::Error::new(
+        minijinja::ErrorKind::InvalidOperation,
+        format!(
+            "the template's output passed {} MiB, the most one template may produce; make the loop that writes it shorter",
+            MAX_TEMPLATE_OUTPUT >> 20
+        ),
+    )
+}
+
+/// Why [`render_template`] failed: minijinja's error, and the template line when minijinja
+/// does not know it (template text written past the output limit).
+#[derive(Debug)]
+pub struct TemplateFailure {
+    /// The error.
+    pub error: minijinja::Error,
+    /// The line in the template (1-based), when the error has none.
+    pub line: Option<usize>,
+}
+
+impl From<minijinja::Error> for TemplateFailure {
+    fn from(error: minijinja::Error) -> TemplateFailure {
+        TemplateFailure { error, line: None }
+    }
+}
+
+/// Renders a template of [`template_environment`] with at most [`MAX_TEMPLATE_OUTPUT`] bytes
+/// of output. Past the limit the error has the line of the value being printed or, for
+/// template text, of that text in the template (its first place, when it is there).
+pub fn render_template(
+    template: &minijinja::Template<'_, '_>,
+    ctx: &minijinja::Value,
+) -> Result<String, TemplateFailure> {
+    /// Takes text up to the limit, remembering the piece that would pass it.
+    struct Bounded {
+        text: Vec<u8>,
+        overflow: Option<Vec<u8>>,
+    }
+    impl std::io::Write for Bounded {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.text.len().saturating_add(buf.len()) > MAX_TEMPLATE_OUTPUT {
+                self.overflow = Some(buf.to_vec());
+                return Err(std::io::Error::other("output limit"));
+            }
+            self.text.extend_from_slice(buf);
+            WRITTEN.set(self.text.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    WRITTEN.set(0);
+    let mut out = Bounded {
+        text: Vec::new(),
+        overflow: None,
+    };
+    let result = template.render_captured_to(ctx, &mut out).map(drop);
+    WRITTEN.set(0);
+    if let Some(piece) = out.overflow {
+        let source = template.source();
+        let line = std::str::from_utf8(&piece)
+            .ok()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| source.find(p))
+            .map(|at| source[..at].matches('\n').count() + 1);
+        return Err(TemplateFailure {
+            error: output_limit_error(),
+            line,
+        });
+    }
+    result?;
+    String::from_utf8(out.text).map_err(|_| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "the template produced text that is not UTF-8",
+        )
+        .into()
+    })
 }
 
 /// Loads and renders environments in parallel; one entry per id, in the given order. A spec

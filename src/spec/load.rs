@@ -189,7 +189,8 @@ pub fn load_environment(root: &Path, id: &EnvId) -> Result<Environment, SpecErro
     let dir = root.join("environments").join(&id.app);
     let mut files = Vec::new();
     let app_file = dir.join("app.yaml");
-    if app_file.is_file() {
+    // Anything by that name is read (a folder or a FIFO is an error, not left out).
+    if app_file.exists() {
         files.push(app_file);
     }
     files.push(dir.join(format!("{}.yaml", id.env)));
@@ -251,18 +252,27 @@ fn load_checked(
             line,
             col,
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        // Read as manifests are: at most 64 MiB, and only a regular file (a FIFO would wait
+        // for a writer for ever).
+        let source = match crate::manifest::Source::read_regular(path) {
+            Ok(source) => source,
             Err(e) => {
+                let pos = e.pos.unwrap_or(crate::manifest::Pos { line: 1, col: 1 });
                 diagnostics.push(SpecDiagnostic {
-                    location: at(1, 1),
-                    message: format!("cannot read the file: {e}"),
-                    help: Some("check that the file exists, is readable and is UTF-8".into()),
+                    location: at(pos.line, pos.col),
+                    message: format!(
+                        "cannot read the file: {}",
+                        e.message.trim_start_matches("cannot read file: ")
+                    ),
+                    help: Some(
+                        "check that the file exists, is a regular file, is readable and is UTF-8"
+                            .into(),
+                    ),
                 });
                 continue;
             }
         };
-        let docs = match parse_stream(&text) {
+        let docs = match parse_stream(&source.text) {
             Ok(d) => d,
             Err(e) => {
                 diagnostics.push(SpecDiagnostic {
