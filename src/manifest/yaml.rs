@@ -741,18 +741,61 @@ pub(crate) fn read_scalar(
     }
     // Text that starts with a letter no reader gives a meaning to is a string in every
     // dialect: most scalars of a manifest, read without further checks.
-    let word = text
-        .as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() && !b"yYnNtTfFoO".contains(b));
+    // Text that starts with a letter is a string unless it is one of the words a reader
+    // gives a meaning to (`yes`, `off`, `false`, `null`, ...).
+    let word = text.as_bytes().first().is_some_and(|b| {
+        b.is_ascii_alphabetic() && !(b"yYnNtTfFoO".contains(b) && is_reserved_word(&text))
+    });
     if !plain || word {
         return Ok((Value::String(text.into_owned()), false));
+    }
+    // A decimal integer without a leading zero, sign or separator reads the same in every
+    // dialect (most numbers of a manifest: ports, replicas, seconds).
+    let bytes = text.as_bytes();
+    if (1..=18).contains(&bytes.len())
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || bytes.len() == 1)
+    {
+        if let Ok(n) = text.parse::<i64>() {
+            return Ok((Value::from(n), false));
+        }
     }
     let Some(value) = resolve_plain(&text, dialect) else {
         return Err(text.into_owned());
     };
     let differs = dialect != Dialect::Core && !same_reading(&value, &resolve_core(&text));
     Ok((value, differs))
+}
+
+/// The words starting with a letter that some dialect reads as a boolean or null.
+fn is_reserved_word(text: &str) -> bool {
+    matches!(
+        text,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+            | "null"
+            | "Null"
+            | "NULL"
+    )
 }
 
 /// Whether two readings of a scalar are the same value (numbers compared by value: `1.0`
