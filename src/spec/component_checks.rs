@@ -62,9 +62,6 @@ pub fn check_components(spec: &Spec, app_name: &str, report: &mut Report<'_>) {
             );
         }
     }
-    if spec.compose.is_some() && !spec.targets.contains(&Target::Compose) {
-        // Nothing to check: the settings are simply unused.
-    }
     for (key, c) in &spec.components {
         let at = format!("/components/{}", escape_token(key));
         if !is_dns_label(key) {
@@ -314,12 +311,6 @@ fn check_component(
                 );
             }
         }
-    }
-    if kind.runs_to_completion()
-        && (c.probes.liveness.is_some() || c.probes.readiness.is_some())
-        && c.ports.is_empty()
-    {
-        // Probes on a Job are allowed (Kubernetes accepts them), nothing to report.
     }
 
     // Services.
