@@ -414,7 +414,9 @@ fn services(key: &str, c: &Component, selector: &Map<String, Value>) -> Vec<Valu
     out
 }
 
-fn security_parts(sc: &SecurityContext) -> (Map<String, Value>, Map<String, Value>) {
+/// A security context split as Kubernetes takes it: the pod's part (user, group, fsGroup,
+/// seccomp) and the container's (privilege escalation, read-only root, capabilities).
+pub(super) fn security_parts(sc: &SecurityContext) -> (Map<String, Value>, Map<String, Value>) {
     let mut pod = Map::new();
     if let Some(v) = sc.run_as_non_root {
         pod.insert("runAsNonRoot".into(), json!(v));
@@ -438,7 +440,7 @@ fn security_parts(sc: &SecurityContext) -> (Map<String, Value>, Map<String, Valu
     (pod, container_security(sc))
 }
 
-fn container_security(sc: &SecurityContext) -> Map<String, Value> {
+pub(super) fn container_security(sc: &SecurityContext) -> Map<String, Value> {
     let mut m = Map::new();
     if let Some(v) = sc.allow_privilege_escalation {
         m.insert("allowPrivilegeEscalation".into(), json!(v));

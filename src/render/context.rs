@@ -22,7 +22,7 @@ use crate::spec::Environment;
 use crate::spec::connections::{AddressRef, Connections, address};
 use crate::spec::model::{
     AntiAffinity, Colour, ConfigEntry, EnvText, Healthcheck, Ingress, Port, Probe, ResourceList,
-    SeccompProfile, Spec, Target, UpdateOrder,
+    Spec, Target, UpdateOrder,
 };
 use crate::spec::types::{IntOrString, Quantity};
 
@@ -512,25 +512,7 @@ fn container(
     }
     env_from.extend(env_from_secrets.iter().cloned());
     let sc = &spec.security_context;
-    let mut security = Map::new();
-    if let Some(v) = sc.allow_privilege_escalation {
-        security.insert("allowPrivilegeEscalation".into(), json!(v));
-    }
-    if let Some(v) = sc.read_only_root_filesystem {
-        security.insert("readOnlyRootFilesystem".into(), json!(v));
-    }
-    if let Some(c) = &sc.capabilities {
-        let mut caps = Map::new();
-        if !c.add.is_empty() {
-            caps.insert("add".into(), json!(c.add));
-        }
-        if !c.drop.is_empty() {
-            caps.insert("drop".into(), json!(c.drop));
-        }
-        if !caps.is_empty() {
-            security.insert("capabilities".into(), Value::Object(caps));
-        }
-    }
+    let security = super::components::container_security(sc);
     let resources = spec.resources.as_ref().map(|r| {
         let mut m = Map::new();
         if let Some(v) = resource_list(&r.requests) {
@@ -581,26 +563,7 @@ fn pod(spec: &Spec, config: Option<&Value>, service_account: Option<&Value>) -> 
         annotations.insert("prometheus.io/path".into(), p.path.clone());
     }
     let sc = &spec.security_context;
-    let mut security = Map::new();
-    if let Some(v) = sc.run_as_non_root {
-        security.insert("runAsNonRoot".into(), json!(v));
-    }
-    if let Some(v) = sc.run_as_user {
-        security.insert("runAsUser".into(), json!(v));
-    }
-    if let Some(v) = sc.run_as_group {
-        security.insert("runAsGroup".into(), json!(v));
-    }
-    if let Some(v) = sc.fs_group {
-        security.insert("fsGroup".into(), json!(v));
-    }
-    if let Some(p) = sc.seccomp_profile {
-        let kind = match p {
-            SeccompProfile::RuntimeDefault => "RuntimeDefault",
-            SeccompProfile::Unconfined => "Unconfined",
-        };
-        security.insert("seccompProfile".into(), json!({"type": kind}));
-    }
+    let (security, _) = super::components::security_parts(sc);
     let volumes: Vec<Value> = sc
         .writable_paths
         .iter()

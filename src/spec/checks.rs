@@ -4,7 +4,6 @@
 use serde_json::Value;
 
 use super::model::Spec;
-use super::types::IntOrString;
 use crate::secrets::{Literal, literal_secret, secret_arguments};
 
 type Report<'a> = dyn FnMut(&str, String, Option<String>) + 'a;
@@ -165,54 +164,8 @@ pub fn check_spec(spec: &Spec, report: &mut Report<'_>) {
             );
         }
     }
-    for (kind, probe) in [
-        ("liveness", &spec.probes.liveness),
-        ("readiness", &spec.probes.readiness),
-        ("startup", &spec.probes.startup),
-    ] {
-        let Some(probe) = probe else { continue };
-        let pointer = format!("/probes/{kind}");
-        let methods = [
-            probe.http.is_some(),
-            probe.tcp.is_some(),
-            probe.exec.is_some(),
-            probe.grpc.is_some(),
-        ]
-        .iter()
-        .filter(|m| **m)
-        .count();
-        if methods != 1 {
-            report(
-                &pointer,
-                format!(
-                    "probe `{kind}` must have exactly one of `http`, `tcp`, `exec`, `grpc` (it has {methods})"
-                ),
-                Some("keep one way of probing".into()),
-            );
-        }
-        let named_port = match (&probe.http, &probe.tcp) {
-            (Some(h), _) => Some((&h.port, format!("{pointer}/http/port"))),
-            (None, Some(t)) => Some((t, format!("{pointer}/tcp"))),
-            _ => None,
-        };
-        if let Some((IntOrString::String(name), p)) = named_port {
-            if !port_names.contains(&name.as_str()) {
-                report(
-                    &p,
-                    format!("probe `{kind}` uses port `{name}`, which `ports` does not declare"),
-                    Some(
-                        match super::suggest::closest(
-                            name,
-                            &port_names.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                        ) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("use one of: {}", port_names.join(", ")),
-                        },
-                    ),
-                );
-            }
-        }
-    }
+    let names: Vec<String> = port_names.iter().map(|s| s.to_string()).collect();
+    super::component_checks::check_probes("", &spec.probes, &names, "`ports`", report);
     if let Some(b) = &spec.disruption_budget {
         if b.min_available.is_some() == b.max_unavailable.is_some() {
             report(

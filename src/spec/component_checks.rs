@@ -206,6 +206,7 @@ fn check_component(
                 &base,
                 &s.probes,
                 &s.ports.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+                "this container's `ports`",
                 report,
             );
             if group == "initContainers"
@@ -239,7 +240,13 @@ fn check_component(
         }
     }
     let main_ports: Vec<String> = c.ports.iter().map(|p| p.name.clone()).collect();
-    check_probes(at, &c.probes, &main_ports, report);
+    check_probes(
+        at,
+        &c.probes,
+        &main_ports,
+        "this container's `ports`",
+        report,
+    );
 
     // What each kind needs.
     let kind = c.kind;
@@ -540,7 +547,15 @@ fn check_env(
     }
 }
 
-fn check_probes(at: &str, probes: &Probes, ports: &[String], report: &mut Report<'_>) {
+/// Checks probes: exactly one method each, and a named port that `ports` (described to the
+/// user as `whose`) declares. `at` is the pointer of the workload or container.
+pub fn check_probes(
+    at: &str,
+    probes: &Probes,
+    ports: &[String],
+    whose: &str,
+    report: &mut Report<'_>,
+) {
     for (kind, probe) in [
         ("liveness", &probes.liveness),
         ("readiness", &probes.readiness),
@@ -575,9 +590,7 @@ fn check_probes(at: &str, probes: &Probes, ports: &[String], report: &mut Report
             if !ports.contains(name) {
                 report(
                     &p,
-                    format!(
-                        "probe `{kind}` uses port `{name}`, which this container's `ports` does not declare"
-                    ),
+                    format!("probe `{kind}` uses port `{name}`, which {whose} does not declare"),
                     Some(did_you_mean(name, ports)),
                 );
             }
