@@ -1,20 +1,14 @@
 //! Components: an app of several workloads, as a user writes it. Each spec error is at
 //! file:line:col with a fix (exit 2, nothing written); a valid system renders every kind.
 
+mod common;
+
+use common::workspace;
+
 use std::path::Path;
 use std::process::Command;
 
 use shipshape::spec::{EnvId, load_environment};
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
 
 const APP: &str = "\
 namespace: shop

@@ -1,20 +1,14 @@
 //! Spec errors as a user meets them: every problem of a file at once, each at
 //! file:line:col with what was expected and a fix; exit 2; nothing written.
 
+mod common;
+
+use common::workspace;
+
 use std::path::Path;
 use std::process::Command;
 
 use shipshape::spec::{EnvId, load_environment};
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
 
 const APP: &str = "namespace: shop\nimage:\n  repository: shop/web\n  tag: 1.4.0\nports:\n  - name: http\n    containerPort: 8080\n";
 

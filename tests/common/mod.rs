@@ -45,3 +45,14 @@ pub fn repo_workspace_copy() -> tempfile::TempDir {
     }
     dir
 }
+
+/// A temporary workspace holding these files (`(path, text)`, folders created as needed).
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
