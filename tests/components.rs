@@ -361,7 +361,6 @@ fn a_component_env_file_overrides_one_field_of_one_component() {
     let db = &env.spec.components["db"];
     assert_eq!(db.storage["data"].size.0, "50Gi");
     assert_eq!(db.image.reference(), "postgres:16.4-alpine");
-    assert!(Path::new(ws.path()).exists());
 }
 
 /// Two apps of one environment in one namespace: its Namespace is created once, with labels
