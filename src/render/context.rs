@@ -292,7 +292,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
                 metrics_port: None,
             });
         }
-        super::network_policies::build(spec, &name, connections, &covered)
+        super::network_policies::build(spec, &name, connections, &environment.clients, &covered)
     };
     let context = json!({
         "app": environment.id.app,

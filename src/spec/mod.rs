@@ -12,5 +12,5 @@ pub mod suggest;
 pub mod types;
 pub mod workload;
 
-pub use load::{EnvId, Environment, SpecDiagnostic, SpecError, load_environment};
+pub use load::{EnvId, Environment, Loader, SpecDiagnostic, SpecError, load_environment};
 pub use model::{Spec, Target};

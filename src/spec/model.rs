@@ -335,7 +335,9 @@ pub struct Port {
 }
 
 /// Port protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Protocol {
     /// TCP.
     #[default]
