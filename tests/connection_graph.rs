@@ -260,3 +260,52 @@ fn a_client_app_with_errors_stops_the_target_s_policies_with_a_located_error() {
         "{err}"
     );
 }
+
+/// The NetworkPolicies of a file as values, in order.
+fn policy_values(text: &str) -> Vec<Value> {
+    policies(text).into_iter().map(|(_, v)| v).collect()
+}
+
+#[test]
+fn deepersensor_production_renders_exactly_the_hand_checked_network_policies() {
+    let ws = common::repo_workspace_copy();
+    let (code, err, out) = render(ws.path(), &["deepersensor-api/production"]);
+    assert_eq!(code, Some(0), "{err}");
+    let rendered = policy_values(&read(&out, "deepersensor-api/production/kubernetes.yaml"));
+    let expected_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/network-policies/deepersensor-api-production.yaml"),
+    )
+    .unwrap();
+    let expected = policy_values(&expected_text);
+    assert_eq!(expected.len(), 3);
+    assert_eq!(rendered, expected);
+}
+
+#[test]
+fn every_seed_production_renders_network_policies_and_the_same_bytes_every_time() {
+    let ws = common::repo_workspace_copy();
+    let (code, err, first) = render(ws.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err, second) = render(ws.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    for app in [
+        "deepersensor-api",
+        "janua-api",
+        "kinoshita-user-service",
+        "materi-api",
+        "meetinity-api-gateway",
+    ] {
+        let file = format!("{app}/production/kubernetes.yaml");
+        let text = read(&first, &file);
+        assert!(!policies(&text).is_empty(), "{file} has no NetworkPolicy");
+        assert_eq!(text, read(&second, &file), "{file} differs between renders");
+        let (code, err, alone) = render(ws.path(), &[&format!("{app}/production")]);
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(
+            text,
+            read(&alone, &file),
+            "{file} differs when rendered alone"
+        );
+    }
+}
