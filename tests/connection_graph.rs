@@ -309,3 +309,37 @@ fn every_seed_production_renders_network_policies_and_the_same_bytes_every_time(
         );
     }
 }
+
+#[test]
+fn under_a_flagger_canary_policies_select_the_app_s_pods_by_instance_alone() {
+    // Flagger serves from `billing-primary`, whose pods' app.kubernetes.io/name it rewrites.
+    let canary = format!(
+        "{}rollout:\n  canary:\n    flagger: {{interval: 30s, threshold: 5, maxWeight: 50, stepWeight: 10}}\n",
+        billing("payments")
+    );
+    let shop = format!("{SHOP}networkPolicies: true\n");
+    let ws = workspace(&[
+        ("environments/shop/production.yaml", &shop),
+        ("environments/billing/production.yaml", &canary),
+    ]);
+    let (code, err, out) = render(ws.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let instance = json!({"matchLabels": {"app.kubernetes.io/instance": "billing-production"}});
+    let k8s = read(&out, "billing/production/kubernetes.yaml");
+    assert!(k8s.contains("kind: Canary"), "{k8s}");
+    assert_eq!(
+        policy(&k8s, "billing")["spec"]["podSelector"],
+        instance.clone()
+    );
+    // The client's way out to it selects the same pods.
+    let shop = read(&out, "shop/production/kubernetes.yaml");
+    assert_eq!(
+        policy(&shop, "shop")["spec"]["egress"][0],
+        json!({
+            "to": [{"namespaceSelector": in_namespace("payments"), "podSelector": instance}],
+            "ports": [tcp(8080)],
+        })
+    );
+    // Components keep their name and instance.
+    assert_eq!(policy(&k8s, "api")["spec"]["podSelector"], pods("api"));
+}

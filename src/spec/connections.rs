@@ -228,6 +228,23 @@ pub fn pod_selector(
     }
 }
 
+/// The labels that select the pods of an app's own workload: name and instance, or under a
+/// Flagger canary the instance alone. Flagger serves from its copy of the Deployment
+/// (`<name>-primary`), whose pods' `app.kubernetes.io/name` it suffixes with `-primary`; it
+/// leaves `app.kubernetes.io/instance` as it is, so that label selects the pods of both.
+pub fn app_pod_selector(spec: &Spec, name: &str, env: &str) -> BTreeMap<String, String> {
+    let mut selector = pod_selector(name, None, env);
+    if spec
+        .rollout
+        .canary
+        .as_ref()
+        .is_some_and(|c| c.flagger.is_some())
+    {
+        selector.remove("app.kubernetes.io/name");
+    }
+    selector
+}
+
 /// The app (folder name) and workload (a component key, `None` for the app's own) that the
 /// key of a workload connection names, before either is checked; `None` when it names no
 /// component of this app and no app of the workspace.
@@ -478,7 +495,7 @@ fn resolve(
             });
             let on_compose = same_app && s.targets.contains(&Target::Compose);
             let healthy = s.compose.as_ref().is_some_and(|c| c.healthcheck.is_some());
-            let selector = pod_selector(&target_app_name, None, ws.env);
+            let selector = app_pod_selector(s, &target_app_name, ws.env);
             (
                 k8s,
                 on_k8s,
@@ -625,7 +642,10 @@ pub fn add_clients(
                 app: client_app.to_string(),
                 workload: workload.to_string(),
                 namespace: client.namespace.clone(),
-                selector: pod_selector(workload, component, ws.env),
+                selector: match component {
+                    Some(_) => pod_selector(workload, component, ws.env),
+                    None => app_pod_selector(client, workload, ws.env),
+                },
                 pod_port,
                 protocol,
             });
