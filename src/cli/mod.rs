@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explain;
 pub mod explain_value;
 pub mod golden;
+pub mod import;
 pub mod lint;
 pub mod man;
 pub mod render;
@@ -51,6 +52,8 @@ pub enum Command {
     Check(check::Args),
     /// Accept rendered output into golden/.
     Golden(golden::Args),
+    /// Adopt existing services: Kubernetes manifests or Compose files become an app's spec.
+    Import(import::Args),
     /// Show an environment's final value at a key path and the file and line that set it.
     ExplainValue(explain_value::Args),
     /// Validate manifests against Kubernetes, CRD, Compose and Helm values schemas.
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Golden(args) => golden::run(args),
+        Command::Import(args) => import::run(args),
         Command::ExplainValue(args) => explain_value::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schema(args) => schema::run(args),
