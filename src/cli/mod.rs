@@ -88,3 +88,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Man(args) => man::run(args),
     }
 }
+
+/// Prints the workspace's layout warnings (see
+/// [`Workspace::layout_warnings`](crate::workspace::Workspace::layout_warnings)) on stderr.
+pub fn warn_layout(workspace: &crate::workspace::Workspace) -> anyhow::Result<()> {
+    for warning in workspace.layout_warnings()? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
+}
