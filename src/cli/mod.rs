@@ -13,6 +13,7 @@ pub mod man;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod templates;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -51,6 +52,8 @@ pub enum Command {
     Check(check::Args),
     /// Accept rendered output into golden/.
     Golden(golden::Args),
+    /// List, show and export the templates, and print the context they receive.
+    Templates(templates::Args),
     /// Show an environment's final value at a key path and the file and line that set it.
     ExplainValue(explain_value::Args),
     /// Validate manifests against Kubernetes, CRD, Compose and Helm values schemas.
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Golden(args) => golden::run(args),
+        Command::Templates(args) => templates::run(args),
         Command::ExplainValue(args) => explain_value::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schema(args) => schema::run(args),
