@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explain;
 pub mod explain_value;
 pub mod golden;
+pub mod init;
 pub mod lint;
 pub mod man;
 pub mod render;
@@ -46,6 +47,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new workspace with an example app, ready for `golden accept` and `check`.
+    Init(init::Args),
     /// Render environments to an output folder.
     Render(render::Args),
     /// Render every environment, validate, lint and compare with golden/.
@@ -77,6 +80,7 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Golden(args) => golden::run(args),
