@@ -142,6 +142,19 @@ fn init_then_golden_accept_then_check_passes() {
     );
     assert!(compose.contains("    depends_on:\n      db:\n        condition: service_healthy\n"));
 
+    // The real tool takes the Compose file (`.ci/run` installs docker-compose).
+    let judged = Command::new("docker-compose")
+        .arg("-f")
+        .arg(ws.join("golden/shop/development/compose.yaml"))
+        .args(["config", "-q"])
+        .output()
+        .expect("docker-compose is installed (`apt-get install docker-compose`)");
+    assert!(
+        judged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&judged.stderr)
+    );
+
     // A second init refuses, names every file and changes none.
     std::fs::write(ws.join("shipshape.yaml"), "kubernetesVersion: \"1.36\"\n").unwrap();
     let out = run(tmp.path(), &["init", "infra"]);
