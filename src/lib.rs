@@ -16,6 +16,7 @@ pub mod diff;
 pub mod fsutil;
 pub mod golden;
 pub mod import;
+pub mod init;
 pub mod manifest;
 pub mod policy;
 pub mod progress;

@@ -26,6 +26,16 @@ use crate::spec::model::{
 };
 use crate::spec::types::{IntOrString, Quantity};
 
+/// The spec files of an environment as the context's `sources` shows them: relative to the
+/// workspace root, in layering order.
+pub fn source_paths(root: &std::path::Path, environment: &Environment) -> Vec<String> {
+    environment
+        .files
+        .iter()
+        .map(|p| crate::spec::load::display_path(root, p))
+        .collect()
+}
+
 /// Builds the template context of an environment.
 ///
 /// `sources` are the spec files' paths relative to the workspace root, in layering order.

@@ -435,12 +435,17 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 }
 
 /// A spec key path in the user's words: `/autoscaling/minReplicas` -> `autoscaling.minReplicas`,
-/// `/ports/0/name` -> `ports[0].name`.
+/// `/ports/0/name` -> `ports[0].name`, `/config/data/KEY.WITH.DOTS` ->
+/// `config.data["KEY.WITH.DOTS"]` (the forms [`super::key_path::parse`] reads).
 pub fn key_path(pointer: &str) -> String {
     let mut out = String::new();
     for token in pointer_tokens(pointer) {
         if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
             out.push_str(&format!("[{token}]"));
+        } else if !super::key_path::is_plain_key(&token) {
+            out.push('[');
+            out.push_str(&serde_json::to_string(&token).unwrap_or_default());
+            out.push(']');
         } else {
             if !out.is_empty() {
                 out.push('.');
