@@ -6,8 +6,9 @@ use std::process::{Command, Output};
 mod common;
 use common::shipshape;
 
-const SUBCOMMANDS: [&str; 14] = [
+const SUBCOMMANDS: [&str; 15] = [
     "init",
+    "import",
     "render",
     "check",
     "golden",
@@ -111,7 +112,7 @@ fn every_page_is_written_to_a_folder_deterministically() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("wrote 22 manual pages to {}\n", out_dir.display())
+        format!("wrote 23 manual pages to {}\n", out_dir.display())
     );
     let mut names: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explain;
 pub mod explain_value;
 pub mod golden;
+pub mod import;
 pub mod init;
 pub mod lint;
 pub mod man;
@@ -55,6 +56,8 @@ pub enum Command {
     Check(check::Args),
     /// Accept rendered output into golden/.
     Golden(golden::Args),
+    /// Adopt existing services: Kubernetes manifests or Compose files become an app's spec.
+    Import(import::Args),
     /// List, show and export the templates, and print the context they receive.
     Templates(templates::Args),
     /// Show an environment's final value at a key path and the file and line that set it.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Golden(args) => golden::run(args),
+        Command::Import(args) => import::run(args),
         Command::Templates(args) => templates::run(args),
         Command::ExplainValue(args) => explain_value::run(args),
         Command::Validate(args) => validate::run(args),
