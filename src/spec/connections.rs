@@ -228,19 +228,32 @@ pub fn pod_selector(
     }
 }
 
-/// The labels that select the pods of an app's own workload: name and instance, or under a
-/// Flagger canary the instance alone. Flagger serves from its copy of the Deployment
-/// (`<name>-primary`), whose pods' `app.kubernetes.io/name` it suffixes with `-primary`; it
-/// leaves `app.kubernetes.io/instance` as it is, so that label selects the pods of both.
+/// The labels that select the pods of an app's own workload: its adopted selector labels, or
+/// name and instance; under a Flagger canary without the labels Flagger rewrites. Flagger
+/// serves from its copy of the Deployment (`<name>-primary`), whose pods' `app`, `name` and
+/// `app.kubernetes.io/name` labels it suffixes with `-primary`; it leaves the others (such as
+/// `app.kubernetes.io/instance`) as they are, so those select the pods of both. When no
+/// other label is left the selector stays whole.
 pub fn app_pod_selector(spec: &Spec, name: &str, env: &str) -> BTreeMap<String, String> {
-    let mut selector = pod_selector(name, None, env);
+    let mut selector = if spec.selector_labels.is_empty() {
+        pod_selector(name, None, env)
+    } else {
+        spec.selector_labels.clone()
+    };
     if spec
         .rollout
         .canary
         .as_ref()
         .is_some_and(|c| c.flagger.is_some())
     {
-        selector.remove("app.kubernetes.io/name");
+        let kept: BTreeMap<String, String> = selector
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "app" | "name" | "app.kubernetes.io/name"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !kept.is_empty() {
+            selector = kept;
+        }
     }
     selector
 }
