@@ -343,3 +343,34 @@ fn under_a_flagger_canary_policies_select_the_app_s_pods_by_instance_alone() {
     // Components keep their name and instance.
     assert_eq!(policy(&k8s, "api")["spec"]["podSelector"], pods("api"));
 }
+
+#[test]
+fn an_app_with_adopted_selector_labels_is_selected_by_them() {
+    let adopted = format!(
+        "{}selectorLabels: {{app: billing-web}}\n",
+        billing("payments")
+    );
+    let shop = format!("{SHOP}networkPolicies: true\n");
+    let ws = workspace(&[
+        ("environments/shop/production.yaml", &shop),
+        ("environments/billing/production.yaml", &adopted),
+    ]);
+    let (code, err, out) = render(ws.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let k8s = read(&out, "billing/production/kubernetes.yaml");
+    let billing = policy(&k8s, "billing");
+    assert_eq!(
+        billing["spec"]["podSelector"],
+        json!({"matchLabels": {"app": "billing-web"}})
+    );
+    assert_eq!(
+        billing["spec"]["ingress"][0]["from"][0]["podSelector"],
+        pods("shop")
+    );
+    // The client's way out to it selects the same pods.
+    let shop = read(&out, "shop/production/kubernetes.yaml");
+    assert_eq!(
+        policy(&shop, "shop")["spec"]["egress"][0]["to"][0]["podSelector"],
+        json!({"matchLabels": {"app": "billing-web"}})
+    );
+}
