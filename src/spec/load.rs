@@ -629,7 +629,6 @@ struct Scope<'a> {
 }
 
 /// `relative` is the error's pointer inside the checked value.
-#[allow(clippy::too_many_arguments)]
 fn schema_diagnostic(
     relative: &str,
     kind: &ValidationErrorKind,
