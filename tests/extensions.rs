@@ -272,6 +272,28 @@ environments/shop/production.yaml:5:15: `extensions.alerting.channels`: expected
 }
 
 #[test]
+fn extension_data_holds_no_secret_values() {
+    let production = "\
+extensions:
+  alerting:
+    team: ops
+    channels: [\"https://hooks.example.com/x?token=abc123def456\"]
+";
+    let ws = shop(Some(SCHEMA), APP, production);
+    let (code, err) = check(ws.path());
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "error: environment shop/production has 1 error:
+environments/shop/production.yaml:4:16: `channels` holds a password or token inside it, and a spec holds no secret values
+  help: move it to a Secret and reference it under `secrets:`
+
+"
+    );
+    assert!(!err.contains("abc123def456"));
+}
+
+#[test]
 fn templates_that_read_extension_data_work_without_it() {
     let app = "namespace: shop\nimage: {repository: shop/web, tag: 1.4.0}\n";
     // With the schema and without it: no extension data needs none.
