@@ -374,3 +374,31 @@ fn an_app_with_adopted_selector_labels_is_selected_by_them() {
         json!({"matchLabels": {"app": "billing-web"}})
     );
 }
+
+#[test]
+fn a_client_app_with_errors_that_cannot_name_the_target_does_not_stop_its_policies() {
+    let broken = "namespace: mail\nimage: {repository: mail/web, tag: 1.0.0}\nreplica: 2\n";
+    let ws = workspace(&[
+        ("environments/mail/production.yaml", broken),
+        ("environments/shop/production.yaml", SHOP),
+        ("environments/billing/production.yaml", &billing("payments")),
+    ]);
+    let (code, err, out) = render(ws.path(), &["billing/production"]);
+    assert_eq!(code, Some(0), "{err}");
+    let k8s = read(&out, "billing/production/kubernetes.yaml");
+    assert_eq!(
+        policy(&k8s, "api")["spec"]["ingress"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Rendered with it, the broken app alone fails.
+    let (code, err, _out) = render(ws.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("environments/mail/production.yaml:3:1"),
+        "{err}"
+    );
+    assert!(!err.contains("NetworkPolicies cannot be built"), "{err}");
+}

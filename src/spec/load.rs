@@ -285,17 +285,7 @@ impl Loader {
             Arc::clone(peers.entry(id.clone()).or_default())
         };
         cell.get_or_init(|| {
-            let dir = self.root.join("environments").join(app);
-            let env_file = dir.join(format!("{env}.yaml"));
-            if !env_file.is_file() {
-                return None;
-            }
-            let mut files = Vec::new();
-            let app_file = dir.join("app.yaml");
-            if app_file.is_file() {
-                files.push(app_file);
-            }
-            files.push(env_file);
+            let files = self.peer_files(app, env)?;
             Some(
                 load_checked(&self.root, &id, &files, None, None)
                     .map(|e| Arc::new(e.spec))
@@ -303,6 +293,34 @@ impl Loader {
             )
         })
         .clone()
+    }
+
+    /// The spec files of another app's environment: `None` when it has no such environment.
+    fn peer_files(&self, app: &str, env: &str) -> Option<Vec<PathBuf>> {
+        let dir = self.root.join("environments").join(app);
+        let env_file = dir.join(format!("{env}.yaml"));
+        if !env_file.is_file() {
+            return None;
+        }
+        let mut files = Vec::new();
+        let app_file = dir.join("app.yaml");
+        if app_file.is_file() {
+            files.push(app_file);
+        }
+        files.push(env_file);
+        Some(files)
+    }
+
+    /// Whether another app's spec files could name `target` (a connection to it spells the
+    /// app's folder name): they mention it, hold an escape sequence that could spell it, or
+    /// cannot be read.
+    fn could_name(&self, app: &str, env: &str, target: &str) -> bool {
+        self.peer_files(app, env).is_none_or(|files| {
+            files.iter().any(|f| {
+                std::fs::read_to_string(f)
+                    .map_or(true, |text| text.contains(target) || text.contains('\\'))
+            })
+        })
     }
 }
 
@@ -508,8 +526,9 @@ fn load_checked(
 }
 
 /// The workloads of every other app of the environment that connect to this one's. An app
-/// whose spec has errors cannot say whether it connects here: that is an error of this
-/// environment too, since its policies would leave the app's clients out.
+/// whose spec has errors cannot say whether it connects here: when its files could name this
+/// app, that is an error of this environment too, since its policies might leave the app's
+/// clients out.
 fn clients(
     loader: &Loader,
     spec: &Spec,
@@ -524,6 +543,7 @@ fn clients(
             Some(Ok(client)) => {
                 super::connections::add_clients(&target, ws, app, &client, &mut clients)
             }
+            Some(Err(_)) if !loader.could_name(app, ws.env, ws.app) => {}
             Some(Err(n)) => report(
                 "/networkPolicies",
                 format!(
