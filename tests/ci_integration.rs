@@ -84,7 +84,10 @@ fn pre_commit_hooks_run_through_try_repo() {
     let out = try_repo(dir, "shipshape-check", &["--all-files"]);
     let all = text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains("shipshape check") && all.contains("Passed"), "{all}");
+    assert!(
+        all.contains("shipshape check") && all.contains("Passed"),
+        "{all}"
+    );
 
     // A clean manifest passes lint and validate; a manifest with findings fails lint, with
     // the finding in the output.
@@ -95,13 +98,19 @@ fn pre_commit_hooks_run_through_try_repo() {
     let out = try_repo(dir, "shipshape-lint", &["--files", "k8s/web.yaml"]);
     let all = text(&out);
     assert!(!out.status.success(), "{all}");
-    assert!(all.contains("Failed") && all.contains("k8s/web.yaml:"), "{all}");
+    assert!(
+        all.contains("Failed") && all.contains("k8s/web.yaml:"),
+        "{all}"
+    );
 
     // A drifted golden file fails check.
     let golden = dir.join("golden/materi-api/production/kubernetes.yaml");
-    let drifted = std::fs::read_to_string(&golden)
-        .unwrap()
-        .replacen("replicas: ", "replicas: 1", 1);
+    let drifted = std::fs::read_to_string(&golden).unwrap().replacen(
+        "image: ghcr.io/materi/api:v1.0.0",
+        "image: ghcr.io/materi/api:v0.9.0",
+        1,
+    );
+    assert_ne!(drifted, std::fs::read_to_string(&golden).unwrap());
     std::fs::write(&golden, drifted).unwrap();
     git(dir, &["commit", "-q", "-a", "-m", "drift"]);
     let out = try_repo(dir, "shipshape-check", &["--all-files"]);

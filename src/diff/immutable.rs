@@ -89,7 +89,14 @@ mod tests {
         assert!(r("ConfigMap", &json!({"immutable": true}), "/data/a").is_some());
         assert!(r("ConfigMap", &none, "/data/a").is_none());
         assert!(r("PersistentVolumeClaim", &none, "/spec/volumeMode").is_some());
-        assert!(r("PersistentVolumeClaim", &none, "/spec/resources/requests/storage").is_none());
+        assert!(
+            r(
+                "PersistentVolumeClaim",
+                &none,
+                "/spec/resources/requests/storage"
+            )
+            .is_none()
+        );
         assert!(r("PersistentVolumeClaim", &none, "/metadata/labels/a").is_none());
     }
 
