@@ -15,6 +15,8 @@ pub mod config;
 pub mod diff;
 pub mod fsutil;
 pub mod golden;
+pub mod import;
+pub mod init;
 pub mod manifest;
 pub mod policy;
 pub mod progress;

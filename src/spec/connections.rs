@@ -446,13 +446,17 @@ fn resolve(
             let on_compose = same_app && s.targets.contains(&Target::Compose);
             let healthy = s.compose.as_ref().is_some_and(|c| c.healthcheck.is_some());
             let instance = format!("{target_app_name}-{}", ws.env);
-            let selector = BTreeMap::from([
-                ("app.kubernetes.io/instance".to_string(), instance),
-                (
-                    "app.kubernetes.io/name".to_string(),
-                    target_app_name.clone(),
-                ),
-            ]);
+            let selector = if s.selector_labels.is_empty() {
+                BTreeMap::from([
+                    ("app.kubernetes.io/instance".to_string(), instance),
+                    (
+                        "app.kubernetes.io/name".to_string(),
+                        target_app_name.clone(),
+                    ),
+                ])
+            } else {
+                s.selector_labels.clone()
+            };
             (
                 k8s,
                 on_k8s,
