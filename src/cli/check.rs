@@ -208,7 +208,7 @@ pub(crate) fn workspace_registry(
     config: &Config,
     kubernetes_version: Option<String>,
 ) -> anyhow::Result<Registry> {
-    Ok(Registry::new(schema::registry::Options {
+    let registry = Registry::new(schema::registry::Options {
         kubernetes_version: kubernetes_version.or_else(|| config.kubernetes_version.clone()),
         schema_locations: Some(ws.root.join("schemas/crds"))
             .filter(|d| d.is_dir())
@@ -216,7 +216,8 @@ pub(crate) fn workspace_registry(
             .collect(),
         strict: true,
         ..Default::default()
-    })?)
+    })?;
+    Ok(registry)
 }
 
 fn plural(n: usize) -> &'static str {

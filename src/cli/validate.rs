@@ -109,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.workspace.join("schemas/crds")
     };
-    if crds.is_dir() && !locations.iter().any(|l| *l == crds) {
+    if crds.is_dir() && !locations.contains(&crds) {
         locations.push(crds);
     }
     let config = crate::config::Config::load(&args.workspace)?;
