@@ -92,6 +92,9 @@ pub struct WorkloadTarget {
     pub on_kubernetes: bool,
     /// Whether the target has a Compose health check (clients wait until it is healthy).
     pub compose_healthy: bool,
+    /// Whether the target's app puts Compose connection edges on networks of their own
+    /// (`compose.networkIsolation`).
+    pub compose_isolated: bool,
 }
 
 /// What a connection resolves to.
@@ -116,9 +119,11 @@ pub struct Endpoint {
     pub protocol: Protocol,
     /// The address on Kubernetes, when the target has one there.
     pub kubernetes: Option<HostPort>,
-    /// The address on Compose, when the target is a service of the same Compose file.
+    /// The address on Compose, when the target is a Compose service (of this app's file, or
+    /// of the other app's file that this one is used with).
     pub compose: Option<HostPort>,
-    /// The Compose service a client waits for (a component or the app of this app).
+    /// The Compose service a client waits for (a component or the app's own service, of
+    /// this app or another).
     pub compose_service: Option<String>,
 }
 
@@ -443,8 +448,8 @@ fn resolve(
                 host: qualify(service),
                 port: port.service_port.unwrap_or(port.container_port),
             });
-            let on_compose = same_app && s.targets.contains(&Target::Compose);
-            let healthy = s.compose.as_ref().is_some_and(|c| c.healthcheck.is_some());
+            let on_compose = s.targets.contains(&Target::Compose);
+            let healthy = s.has_compose_healthcheck();
             let instance = format!("{target_app_name}-{}", ws.env);
             let selector = BTreeMap::from([
                 ("app.kubernetes.io/instance".to_string(), instance),
@@ -477,7 +482,10 @@ fn resolve(
             } else {
                 None
             };
-            let on_compose = same_app && renders(s, c, Target::Compose);
+            // Another app's component is a service of that app's Compose file, which exists
+            // when that app renders for Compose.
+            let on_compose = renders(s, c, Target::Compose)
+                && (same_app || s.targets.contains(&Target::Compose));
             let selector = if c.selector_labels.is_empty() {
                 BTreeMap::from([
                     (
@@ -514,6 +522,7 @@ fn resolve(
             selector,
             on_kubernetes,
             compose_healthy,
+            compose_isolated: target_spec.compose_isolated(),
         }),
         pod_port: port.container_port,
         protocol: port.protocol,
@@ -636,7 +645,10 @@ fn check_addresses(spec: &Spec, app_name: &str, all: &Connections, report: &mut 
                 let why = match &e.kind {
                     EndpointKind::Cidr(_) => "an address range has no host to write".to_string(),
                     EndpointKind::Workload(w) if !w.same_app && *t == Target::Compose => {
-                        "another app's services are not in this Compose file".to_string()
+                        format!(
+                            "app `{}` has no Compose service for it (its spec or the component's `targets` lacks `compose`)",
+                            w.app
+                        )
                     }
                     _ => format!("the target has no {platform} Service or service for its port"),
                 };

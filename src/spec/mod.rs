@@ -3,6 +3,7 @@
 
 pub mod checks;
 pub mod component_checks;
+pub mod compose;
 pub mod connections;
 pub mod layer;
 pub mod load;
