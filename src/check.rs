@@ -54,6 +54,17 @@ pub fn rule_docs(findings: &[Finding]) -> Vec<report::RuleDoc> {
             severity: Severity::Error,
         });
     }
+    if used(crate::network_reach::CODE) {
+        docs.push(report::RuleDoc {
+            rule: RuleRef {
+                code: crate::network_reach::CODE.into(),
+                name: crate::network_reach::CODE.into(),
+            },
+            summary: "A declared connection is refused by the rendered NetworkPolicies.".into(),
+            doc: "With `networkPolicies: true`, `check` reads the rendered NetworkPolicies as Kubernetes does: each connection of a workload must be let out of the client's pods by the policies that select them, and into the target's pods by the policies that select those (another app's, from its render for the same environment). A refused connection is reported at its line in the spec.\n\nCheck that workspace templates under `templates/kubernetes/` keep a rule for each edge, and that the target's policies let this client in.".into(),
+            severity: Severity::Error,
+        });
+    }
     docs
 }
 
@@ -118,6 +129,7 @@ pub fn check_environment(
     };
     let report = &mut outcome.report;
     let mut lint_docs = Vec::new();
+    let mut kubernetes_docs = Vec::new();
     for file in &rendered {
         let identical = !drift.iter().any(|d| d.path() == file.path);
         let shown = if identical {
@@ -147,6 +159,9 @@ pub fn check_environment(
             });
             report.findings.extend(v.findings);
         }
+        if file.target == Target::Kubernetes && env.spec.network_policies {
+            kubernetes_docs.extend(docs.iter().cloned());
+        }
         if file.target != Target::Helm {
             lint_docs.extend(docs);
         }
@@ -165,9 +180,67 @@ pub fn check_environment(
         }
     }
     report.findings.extend(findings);
+    if env.spec.network_policies {
+        match connections_allowed(ws, renderer, &env, kubernetes_docs, today) {
+            Ok(found) => report.findings.extend(found),
+            Err(e) => {
+                outcome.error = Some(e);
+                return outcome;
+            }
+        }
+    }
     outcome.fails = !drift.is_empty() || report.fails(fail_on);
     outcome.drift = drift;
     outcome
+}
+
+/// Whether the rendered NetworkPolicies let each declared connection through (see
+/// [`crate::network_reach`]), judged with the Kubernetes objects of the environment and of
+/// every other app its workloads connect to, rendered for the same environment.
+fn connections_allowed(
+    ws: &Workspace,
+    renderer: &Renderer,
+    env: &Environment,
+    mut docs: Vec<manifest::Document>,
+    today: Date,
+) -> Result<Vec<Finding>, String> {
+    let mut peers: Vec<&str> = env
+        .connections
+        .values()
+        .flat_map(|w| w.values())
+        .filter_map(|e| match &e.kind {
+            spec::connections::EndpointKind::Workload(w) if !w.same_app && w.on_kubernetes => {
+                Some(w.app.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    peers.sort_unstable();
+    peers.dedup();
+    for app in peers {
+        let id = EnvId {
+            app: app.to_string(),
+            env: env.id.env.clone(),
+        };
+        // Its own errors are reported when it is checked; the connection check already
+        // refused a connection to an app that does not load.
+        let Ok(peer) = spec::load_environment(&ws.root, &id) else {
+            continue;
+        };
+        let rendered = renderer.render(&peer).map_err(|e| e.to_string())?;
+        for file in rendered.iter().filter(|f| f.target == Target::Kubernetes) {
+            let source = Source::new(format!("rendered/{}", file.path), file.text.clone());
+            let peer_docs = manifest::load(&source).map_err(|e| {
+                format!("{e} (rendered for {id}; a template produced invalid YAML)")
+            })?;
+            docs.extend(peer_docs);
+        }
+    }
+    let mut cx = policy::LintContext::new(today);
+    cx.complete = true;
+    let set = policy::model::ObjectSet::new(&docs, &cx);
+    let at = |pointer: &str| env.layered.origin(pointer).map(|o| o.key_location());
+    Ok(crate::network_reach::check(env, &set, &at))
 }
 
 fn resource_name(doc: &manifest::Document, target: Target) -> String {

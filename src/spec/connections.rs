@@ -450,14 +450,7 @@ fn resolve(
             });
             let on_compose = s.targets.contains(&Target::Compose);
             let healthy = s.has_compose_healthcheck();
-            let instance = format!("{target_app_name}-{}", ws.env);
-            let selector = BTreeMap::from([
-                ("app.kubernetes.io/instance".to_string(), instance),
-                (
-                    "app.kubernetes.io/name".to_string(),
-                    target_app_name.clone(),
-                ),
-            ]);
+            let selector = workload_selector(&target_app_name, ws.env, None);
             (
                 k8s,
                 on_k8s,
@@ -486,17 +479,7 @@ fn resolve(
             // when that app renders for Compose.
             let on_compose = renders(s, c, Target::Compose)
                 && (same_app || s.targets.contains(&Target::Compose));
-            let selector = if c.selector_labels.is_empty() {
-                BTreeMap::from([
-                    (
-                        "app.kubernetes.io/instance".to_string(),
-                        format!("{k}-{}", ws.env),
-                    ),
-                    ("app.kubernetes.io/name".to_string(), k.to_string()),
-                ])
-            } else {
-                c.selector_labels.clone()
-            };
+            let selector = workload_selector(&target_app_name, ws.env, Some((k, c)));
             (
                 k8s,
                 on_k8s,
@@ -530,6 +513,27 @@ fn resolve(
         compose,
         compose_service,
     })
+}
+
+/// The labels that select a workload's pods on Kubernetes: the app's own (`None`) or a
+/// component's (its `selectorLabels` when it adopts running objects).
+pub fn workload_selector(
+    app_name: &str,
+    env: &str,
+    component: Option<(&str, &Component)>,
+) -> BTreeMap<String, String> {
+    let name = match component {
+        Some((_, c)) if !c.selector_labels.is_empty() => return c.selector_labels.clone(),
+        Some((key, _)) => key,
+        None => app_name,
+    };
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/instance".to_string(),
+            format!("{name}-{env}"),
+        ),
+        ("app.kubernetes.io/name".to_string(), name.to_string()),
+    ])
 }
 
 fn external(key: &str, conn: &Connection, at: &str, report: &mut Report<'_>) -> Option<Endpoint> {
