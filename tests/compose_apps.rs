@@ -361,3 +361,42 @@ ports:
     let partial = docker_compose(&files[..2], &["config", "-q"]);
     assert!(!partial.status.success());
 }
+
+#[test]
+fn check_judges_a_file_together_with_those_it_is_used_with() {
+    // A workspace template that renders only each app's own service: shop's file still
+    // depends on billing's `api` and on its own `db`, which no file defines any more.
+    let template = "\
+services:
+  {{ name | quote }}:
+    image: {{ image.reference | quote }}
+{% if compose.dependsOn %}
+    depends_on:
+{% for d in compose.dependsOn %}
+      {{ d.name | quote }}: {condition: {{ d.condition }}}
+{% endfor %}
+{% endif %}
+";
+    let ws = fixture_with(&[("templates/compose/compose.yaml.j2", template)]);
+    let accept = shipshape(&[
+        "golden",
+        "accept",
+        "--workspace",
+        ws.path().to_str().unwrap(),
+    ]);
+    assert_eq!(accept.status.code(), Some(0), "{}", text(&accept));
+    let (code, out) = check(ws.path(), "shop/development");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("golden/shop/development/compose.yaml:9:7: error[compose-combination/compose-combination]: service `shop` depends on `api`, which neither this Compose file nor those it is used with (billing) define"),
+        "{out}"
+    );
+    assert!(
+        out.contains("service `shop` depends on `db`, which neither"),
+        "{out}"
+    );
+    // With the default templates, the fixture's files are complete together.
+    let (code, out) = check(&fixture(), "shop");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("compose-combination"), "{out}");
+}
