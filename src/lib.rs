@@ -16,6 +16,8 @@ pub mod config;
 pub mod diff;
 pub mod fsutil;
 pub mod golden;
+pub mod import;
+pub mod init;
 pub mod manifest;
 pub mod network_reach;
 pub mod policy;

@@ -66,7 +66,7 @@ pub fn check(
                 _ => continue,
             }
         };
-        let client_selector = selector(&workload_selector(app_name, &env.id.env, component));
+        let client_selector = selector(&workload_selector(spec, app_name, &env.id.env, component));
         let client = pods(set, &spec.namespace, &client_selector);
         if client.workloads.is_empty() {
             continue;

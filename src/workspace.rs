@@ -45,7 +45,7 @@ pub enum WorkspaceError {
     },
     /// The workspace has no environment at all.
     #[error(
-        "{0}: no environments: add `environments/<app>/<env>.yaml` (with `environments/<app>/app.yaml` for what the environments share)"
+        "{0}: no environments: add `environments/<app>/<env>.yaml` (with `environments/<app>/app.yaml` for what the environments share), or run `shipshape init` to start from an example"
     )]
     Empty(String),
     /// An app folder or environment file whose name cannot name objects and labels.
@@ -82,6 +82,43 @@ impl Workspace {
         let workspace = Workspace { root };
         workspace.check_links()?;
         Ok(workspace)
+    }
+
+    /// Opens a folder as a workspace for what needs only its templates (`templates list`,
+    /// `show`, `export`): `environments/` may be missing. Links are checked as by
+    /// [`Workspace::open`].
+    pub fn open_for_templates(root: impl Into<PathBuf>) -> Result<Workspace, WorkspaceError> {
+        let workspace = Workspace { root: root.into() };
+        workspace.check_links()?;
+        Ok(workspace)
+    }
+
+    /// What is wrong with the layout without stopping a run, one message each: an app
+    /// folder without environment files (nothing of it renders), and `environments/`
+    /// without any app folder.
+    pub fn layout_warnings(&self) -> Result<Vec<String>, WorkspaceError> {
+        let mut out = Vec::new();
+        let mut apps = 0usize;
+        for app_dir in list_dir(&self.environments_dir())? {
+            let app = file_name(&app_dir);
+            if !app_dir.is_dir() || app.starts_with('.') {
+                continue;
+            }
+            apps += 1;
+            if environment_files(&app_dir)?.is_empty() {
+                out.push(format!(
+                    "environments/{app}: app `{app}` has no environment file, so nothing of it is rendered or checked; add `environments/{app}/<env>.yaml` (e.g. `development.yaml`) or remove the folder",
+                    app = app.escape_debug()
+                ));
+            }
+        }
+        if apps == 0 {
+            out.push(
+                "environments/ holds no app: add `environments/<app>/app.yaml` and one `environments/<app>/<env>.yaml` per environment, or run `shipshape init` to start from an example"
+                    .into(),
+            );
+        }
+        Ok(out)
     }
 
     /// Refuses symbolic links under the workspace's folders that lead outside it.
@@ -163,14 +200,8 @@ impl Workspace {
             if app.starts_with('.') {
                 continue;
             }
-            for file in list_dir(&app_dir)? {
-                let name = file_name(&file);
-                let Some(env) = name.strip_suffix(".yaml") else {
-                    continue;
-                };
-                if env == "app" || env.starts_with('.') || file.is_dir() {
-                    continue;
-                }
+            for (file, env) in environment_files(&app_dir)? {
+                let env = env.as_str();
                 for (name, what, kind, path) in [
                     (app.as_str(), "app", "folder", &app_dir),
                     (env, "environment", "file", &file),
@@ -250,6 +281,23 @@ fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {
     })?;
     let mut out: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     out.sort();
+    Ok(out)
+}
+
+/// The environment files of an app folder with their environment names: every `*.yaml`
+/// file but `app.yaml` and hidden files, sorted.
+fn environment_files(app_dir: &Path) -> Result<Vec<(PathBuf, String)>, WorkspaceError> {
+    let mut out = Vec::new();
+    for file in list_dir(app_dir)? {
+        let name = file_name(&file);
+        let Some(env) = name.strip_suffix(".yaml") else {
+            continue;
+        };
+        if env == "app" || env.starts_with('.') || file.is_dir() {
+            continue;
+        }
+        out.push((file.clone(), env.to_string()));
+    }
     Ok(out)
 }
 

@@ -6,10 +6,13 @@ use std::process::{Command, Output};
 mod common;
 use common::shipshape;
 
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 15] = [
+    "init",
+    "import",
     "render",
     "check",
     "golden",
+    "templates",
     "explain-value",
     "validate",
     "schema",
@@ -109,7 +112,7 @@ fn every_page_is_written_to_a_folder_deterministically() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("wrote 16 manual pages to {}\n", out_dir.display())
+        format!("wrote 23 manual pages to {}\n", out_dir.display())
     );
     let mut names: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()
@@ -125,6 +128,10 @@ fn every_page_is_written_to_a_folder_deterministically() {
                 "shipshape-golden-accept.1",
                 "shipshape-schema-import.1",
                 "shipshape-schema-print.1",
+                "shipshape-templates-context.1",
+                "shipshape-templates-export.1",
+                "shipshape-templates-list.1",
+                "shipshape-templates-show.1",
             ]
             .map(String::from),
         )

@@ -54,6 +54,13 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     args.output.check()?;
     let ws = Workspace::open(&args.workspace)?;
+    super::warn_layout(&ws)?;
+    if ws.environments()?.is_empty() {
+        eprintln!(
+            "error: nothing to check: the workspace has no environment\n  help: add `environments/<app>/<env>.yaml` (with `environments/<app>/app.yaml` for what the environments share), or run `shipshape init` to start from an example"
+        );
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
     let ids = ws.select(&args.select_envs)?;
     let config = Config::load(&ws.root)?;
     let renderer = Renderer::new(&ws)?;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde_json::Value;
 
 use crate::spec::connections::{AddressRef, format_address};
-use crate::spec::{self, load::key_path, load::key_to_pointer};
+use crate::spec::{self, load::key_path};
 use crate::workspace::Workspace;
 
 /// Arguments of `shipshape explain-value`.
@@ -21,7 +21,10 @@ pub struct Args {
     /// The environment, as `<app>/<env>`.
     #[arg(value_name = "APP/ENV")]
     pub environment: String,
-    /// The key path, e.g. `autoscaling.minReplicas` or `ports[0].containerPort`.
+    /// The key path: keys joined by dots (`autoscaling.minReplicas`), indices and list items
+    /// by name in brackets (`ports[0].containerPort`, `ports[http].containerPort`), keys
+    /// holding dots quoted (`config.data["KEY.WITH.DOTS"]`, `env["PORT"]`): the paths `diff`
+    /// prints.
     #[arg(value_name = "KEY")]
     pub key: String,
     /// The workspace folder (holds `environments/`).
@@ -40,9 +43,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             selected.len()
         );
     };
+    let steps = spec::key_path::parse(&args.key).map_err(|e| {
+        anyhow::anyhow!(
+            "key `{}`: {e}\n  help: write keys with dots, as `autoscaling.minReplicas`; indices and list items by name in brackets, as `ports[0]` or `ports[http]`; quote keys that hold dots, as `config.data[\"KEY.WITH.DOTS\"]`",
+            args.key
+        )
+    })?;
     let env = spec::load_environment(&ws.root, id)?;
-    let pointer = key_to_pointer(&args.key);
     let typed = serde_json::to_value(&env.spec).context("serialising the spec")?;
+    let pointer = spec::key_path::to_pointer(&steps, &[&env.layered.value, &typed]);
     let (value, origin) = match env.layered.value.pointer(&pointer) {
         Some(v) => (v.clone(), env.layered.origins.get(&pointer)),
         None => match typed.pointer(&pointer) {
@@ -50,6 +59,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => {
                 let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
                 let last = pointer.rsplit('/').next().unwrap_or_default();
+                let list = [&env.layered.value, &typed]
+                    .iter()
+                    .find_map(|d| d.pointer(parent))
+                    .and_then(Value::as_array);
+                if let Some(items) = list {
+                    anyhow::bail!(
+                        "{id} has no value at `{}`{}",
+                        args.key,
+                        list_hint(parent, items, last)
+                    );
+                }
                 let known = spec::suggest::properties_at(spec::load::json_schema(), parent);
                 let hint = match spec::suggest::closest(last, &known) {
                     Some(s) => format!("; did you mean `{}`?", key_path(&format!("{parent}/{s}"))),
@@ -138,4 +158,29 @@ fn indent(text: &str) -> String {
         .collect::<String>()
         .trim_end()
         .to_string()
+}
+
+/// What a list holds, for a path that names no item of it: the closest item name, else the
+/// names or the index range.
+fn list_hint(parent: &str, items: &[Value], wanted: &str) -> String {
+    if items.is_empty() {
+        return "; the list is empty".into();
+    }
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.get("name").and_then(Value::as_str).map(String::from))
+        .collect();
+    let item = |id: &str| format!("{}[{id}]", key_path(parent));
+    if let Some(name) = spec::suggest::closest(wanted, &names) {
+        return format!("; did you mean `{}`?", item(&name));
+    }
+    if names.len() == items.len() {
+        let listed: Vec<String> = names.iter().map(|n| format!("`{}`", item(n))).collect();
+        return format!("; items here: {}", listed.join(", "));
+    }
+    format!(
+        "; indices here: `{}` to `{}`",
+        item("0"),
+        item(&(items.len() - 1).to_string())
+    )
 }

@@ -62,6 +62,7 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     let ws = Workspace::open(&args.workspace)?;
+    super::warn_layout(&ws)?;
     let ids = ws.select(&args.select)?;
     // One accept at a time per workspace: the second waits and then finds the first's work.
     let lock_path = ws.root.join(golden::LOCK_FILE);

@@ -8,11 +8,14 @@ pub mod diff;
 pub mod explain;
 pub mod explain_value;
 pub mod golden;
+pub mod import;
+pub mod init;
 pub mod lint;
 pub mod man;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod templates;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -45,12 +48,18 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new workspace with an example app, ready for `golden accept` and `check`.
+    Init(init::Args),
     /// Render environments to an output folder.
     Render(render::Args),
     /// Render every environment, validate, lint and compare with golden/.
     Check(check::Args),
     /// Accept rendered output into golden/.
     Golden(golden::Args),
+    /// Adopt existing services: Kubernetes manifests or Compose files become an app's spec.
+    Import(import::Args),
+    /// List, show and export the templates, and print the context they receive.
+    Templates(templates::Args),
     /// Show an environment's final value at a key path and the file and line that set it.
     ExplainValue(explain_value::Args),
     /// Validate manifests against Kubernetes, CRD, Compose and Helm values schemas.
@@ -74,9 +83,12 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Golden(args) => golden::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Templates(args) => templates::run(args),
         Command::ExplainValue(args) => explain_value::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Schema(args) => schema::run(args),
@@ -87,4 +99,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
+}
+
+/// Prints the workspace's layout warnings (see
+/// [`Workspace::layout_warnings`](crate::workspace::Workspace::layout_warnings)) on stderr.
+pub fn warn_layout(workspace: &crate::workspace::Workspace) -> anyhow::Result<()> {
+    for warning in workspace.layout_warnings()? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
 }

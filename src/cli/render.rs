@@ -32,6 +32,7 @@ pub struct Args {
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let workspace = Workspace::open(&args.workspace)?;
+    super::warn_layout(&workspace)?;
     let ids = workspace.select(&args.selections)?;
     let renderer = Renderer::new(&workspace)?;
     let results = render_all(&renderer, &workspace, &ids);

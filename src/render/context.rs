@@ -26,6 +26,16 @@ use crate::spec::model::{
 };
 use crate::spec::types::{IntOrString, Quantity};
 
+/// The spec files of an environment as the context's `sources` shows them: relative to the
+/// workspace root, in layering order.
+pub fn source_paths(root: &std::path::Path, environment: &Environment) -> Vec<String> {
+    environment
+        .files
+        .iter()
+        .map(|p| crate::spec::load::display_path(root, p))
+        .collect()
+}
+
 /// Builds the template context of an environment.
 ///
 /// `sources` are the spec files' paths relative to the workspace root, in layering order.
@@ -49,16 +59,20 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         m.insert("app.kubernetes.io/component".into(), json!(component));
         m.insert("app.kubernetes.io/part-of".into(), json!(part_of));
         m.insert("app.kubernetes.io/managed-by".into(), json!("shipshape"));
-        for (k, v) in &spec.labels {
+        for (k, v) in spec.labels.iter().chain(&spec.selector_labels) {
             m.insert(k.clone(), json!(v));
         }
         m
     };
     let labels = labels_for(&version, &component);
-    let selector = json!({
-        "app.kubernetes.io/name": name,
-        "app.kubernetes.io/instance": instance,
-    });
+    let selector = if spec.selector_labels.is_empty() {
+        json!({
+            "app.kubernetes.io/name": name,
+            "app.kubernetes.io/instance": instance,
+        })
+    } else {
+        json!(spec.selector_labels)
+    };
 
     let connections = &environment.connections;
     let own_address = |a: &AddressRef, compose: bool| address(connections, &name, a, compose);
@@ -113,7 +127,8 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         })
     });
 
-    let container = container(spec, &name, &image_ref, config.as_ref(), &|a| {
+    let container_name = spec.container_name.clone().unwrap_or_else(|| name.clone());
+    let container = container(spec, &container_name, &image_ref, config.as_ref(), &|a| {
         own_address(a, false)
     });
     let pod = pod(spec, config.as_ref(), service_account.as_ref());

@@ -168,29 +168,14 @@ impl Renderer {
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
         let mut overridden = BTreeMap::new();
-        let dir = workspace.templates_dir();
-        for target in Target::ALL {
-            let target_dir = dir.join(target.as_str());
-            if !target_dir.is_dir() {
-                continue;
-            }
-            for path in list_files(&target_dir)? {
-                let file = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if file.starts_with('.') || !file.ends_with(".j2") {
-                    continue;
-                }
-                let display = display_path(&workspace.root, &path);
-                let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Io {
-                    path: display.clone(),
-                    source,
-                })?;
-                let name = format!("{}/{file}", target.as_str());
-                overridden.insert(name.clone(), display);
-                sources.insert(name, text);
-            }
+        for (name, path) in templates::workspace_templates(&workspace.root)? {
+            let display = display_path(&workspace.root, &path);
+            let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Io {
+                path: display.clone(),
+                source,
+            })?;
+            overridden.insert(name.clone(), display);
+            sources.insert(name, text);
         }
         let sources = Arc::new(sources);
         let mut env = template_environment();
@@ -209,23 +194,14 @@ impl Renderer {
     /// Template names by target: what `render` runs for each target, in order.
     pub fn entry_templates(&self, target: Target) -> Vec<&str> {
         let prefix = format!("{}/", target.as_str());
-        match target {
-            Target::Kubernetes => self
-                .sources
-                .keys()
-                .filter_map(|name| {
-                    let file = name.strip_prefix(&prefix)?;
-                    (!file.starts_with('_')).then_some(name.as_str())
-                })
-                .collect(),
-            Target::Helm | Target::Compose => {
-                let name = format!("{prefix}{}.j2", target.file_name());
-                self.sources
-                    .get_key_value(&name)
-                    .map(|(k, _)| vec![k.as_str()])
-                    .unwrap_or_default()
-            }
-        }
+        self.sources
+            .keys()
+            .filter(|name| {
+                name.strip_prefix(&prefix)
+                    .is_some_and(|file| templates::is_entry(target, file))
+            })
+            .map(String::as_str)
+            .collect()
     }
 
     /// Workspace templates that replace or add to the embedded ones: name -> file.
@@ -236,11 +212,7 @@ impl Renderer {
     /// Renders every target the environment asks for, in the order of [`Target::ALL`].
     pub fn render(&self, environment: &Environment) -> Result<Vec<RenderedFile>, RenderError> {
         let env_name = environment.id.to_string();
-        let files: Vec<String> = environment
-            .files
-            .iter()
-            .map(|p| display_path(&self.root, p))
-            .collect();
+        let files = context::source_paths(&self.root, environment);
         let ctx = context::build(environment, &files);
         let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
         let mut out = Vec::new();

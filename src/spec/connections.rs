@@ -450,7 +450,7 @@ fn resolve(
             });
             let on_compose = s.targets.contains(&Target::Compose);
             let healthy = s.has_compose_healthcheck();
-            let selector = workload_selector(&target_app_name, ws.env, None);
+            let selector = workload_selector(s, &target_app_name, ws.env, None);
             (
                 k8s,
                 on_k8s,
@@ -479,7 +479,7 @@ fn resolve(
             // when that app renders for Compose.
             let on_compose = renders(s, c, Target::Compose)
                 && (same_app || s.targets.contains(&Target::Compose));
-            let selector = workload_selector(&target_app_name, ws.env, Some((k, c)));
+            let selector = workload_selector(s, &target_app_name, ws.env, Some((k, c)));
             (
                 k8s,
                 on_k8s,
@@ -516,8 +516,9 @@ fn resolve(
 }
 
 /// The labels that select a workload's pods on Kubernetes: the app's own (`None`) or a
-/// component's (its `selectorLabels` when it adopts running objects).
+/// component's (`selectorLabels` when it adopts running objects).
 pub fn workload_selector(
+    spec: &Spec,
     app_name: &str,
     env: &str,
     component: Option<(&str, &Component)>,
@@ -525,6 +526,7 @@ pub fn workload_selector(
     let name = match component {
         Some((_, c)) if !c.selector_labels.is_empty() => return c.selector_labels.clone(),
         Some((key, _)) => key,
+        None if !spec.selector_labels.is_empty() => return spec.selector_labels.clone(),
         None => app_name,
     };
     BTreeMap::from([

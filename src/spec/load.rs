@@ -203,7 +203,19 @@ pub fn load_environment(root: &Path, id: &EnvId) -> Result<Environment, SpecErro
 
 /// Layers the given files in order and checks the result.
 pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environment, SpecError> {
-    load_checked(root, id, files, true)
+    load_checked(root, id, files, None, true)
+}
+
+/// Layers spec texts that are not (yet) on disk, each named by the path it would have, and
+/// checks the result as [`load_files`] does (other apps of the workspace are read from disk
+/// to check connections to them).
+pub fn load_texts(
+    root: &Path,
+    id: &EnvId,
+    files: &[(PathBuf, String)],
+) -> Result<Environment, SpecError> {
+    let (paths, texts): (Vec<PathBuf>, Vec<String>) = files.iter().cloned().unzip();
+    load_checked(root, id, &paths, Some(&texts), true)
 }
 
 /// The apps of a workspace other than `app`: the folders under `environments/`, sorted.
@@ -238,18 +250,19 @@ fn load_peer(root: &Path, app: &str, env: &str) -> Option<Result<Environment, us
         files.push(app_file);
     }
     files.push(env_file);
-    Some(load_checked(root, &id, &files, false).map_err(|e| e.diagnostics.len()))
+    Some(load_checked(root, &id, &files, None, false).map_err(|e| e.diagnostics.len()))
 }
 
 fn load_checked(
     root: &Path,
     id: &EnvId,
     files: &[PathBuf],
+    texts: Option<&[String]>,
     follow_connections: bool,
 ) -> Result<Environment, SpecError> {
     let mut diagnostics = Vec::new();
     let mut layered = Layered::default();
-    for path in files {
+    for (index, path) in files.iter().enumerate() {
         let display = display_path(root, path);
         let at = |line, col| Location {
             file: display.clone(),
@@ -258,7 +271,11 @@ fn load_checked(
         };
         // Read as manifests are: at most 64 MiB, and only a regular file (a FIFO would wait
         // for a writer for ever).
-        let source = match crate::manifest::Source::read_regular(path) {
+        let read = match texts.and_then(|t| t.get(index)) {
+            Some(text) => Ok(crate::manifest::Source::new(display.clone(), text.clone())),
+            None => crate::manifest::Source::read_regular(path),
+        };
+        let source = match read {
             Ok(source) => source,
             Err(e) => {
                 let pos = e.pos.unwrap_or(crate::manifest::Pos { line: 1, col: 1 });
@@ -428,12 +445,17 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 }
 
 /// A spec key path in the user's words: `/autoscaling/minReplicas` -> `autoscaling.minReplicas`,
-/// `/ports/0/name` -> `ports[0].name`.
+/// `/ports/0/name` -> `ports[0].name`, `/config/data/KEY.WITH.DOTS` ->
+/// `config.data["KEY.WITH.DOTS"]` (the forms [`super::key_path::parse`] reads).
 pub fn key_path(pointer: &str) -> String {
     let mut out = String::new();
     for token in pointer_tokens(pointer) {
         if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
             out.push_str(&format!("[{token}]"));
+        } else if !super::key_path::is_plain_key(&token) {
+            out.push('[');
+            out.push_str(&serde_json::to_string(&token).unwrap_or_default());
+            out.push(']');
         } else {
             if !out.is_empty() {
                 out.push('.');

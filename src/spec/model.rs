@@ -186,6 +186,19 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
 
+    /// The selector labels of the workload, replacing `app.kubernetes.io/name` and
+    /// `instance`: set them to match a running Deployment when adopting it (a Deployment's
+    /// selector cannot change). The pods, the Service, the budget and the scheduling rules
+    /// select by them; every object carries them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub selector_labels: BTreeMap<String, String>,
+
+    /// The container's name; defaults to `name`. Set it to match a running workload when
+    /// adopting one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub container_name: Option<String>,
+
     /// Extra annotations on the pod template.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pod_annotations: BTreeMap<String, String>,
