@@ -88,6 +88,13 @@ fn janua_with(extra: &str) -> (tempfile::TempDir, shipshape::spec::Environment) 
         }
         std::fs::write(env_dir.join(file), text).unwrap();
     }
+    // janua-api's app.yaml carries extension data, typed by the workspace's schema.
+    std::fs::create_dir_all(dir.path().join("schemas")).unwrap();
+    std::fs::copy(
+        root.join("schemas/extensions.schema.json"),
+        dir.path().join("schemas/extensions.schema.json"),
+    )
+    .unwrap();
     let id = EnvId {
         app: "janua-api".into(),
         env: "production".into(),

@@ -70,7 +70,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         list_hint(parent, items, last)
                     );
                 }
-                let known = spec::suggest::properties_at(spec::load::json_schema(), parent);
+                let known = match spec::extensions::split_pointer(parent) {
+                    // Inside extension data, the workspace's schema knows the keys.
+                    Some((_, relative)) => match spec::extensions::workspace_schema(&ws.root) {
+                        spec::extensions::Lookup::Found(ext) => {
+                            spec::suggest::properties_at(&ext.schema, &relative)
+                        }
+                        _ => Vec::new(),
+                    },
+                    None => spec::suggest::properties_at(spec::load::json_schema(), parent),
+                };
                 let hint = match spec::suggest::closest(last, &known) {
                     Some(s) => format!("; did you mean `{}`?", key_path(&format!("{parent}/{s}"))),
                     None if !known.is_empty() => format!("; keys here: {}", known.join(", ")),

@@ -294,6 +294,7 @@ pub(super) fn component(spec: &Spec, app: &AppIdentity<'_>, key: &str, c: &Compo
         "autoscaling": autoscaling,
         "disruptionBudget": disruption_budget,
         "ingress": ingress,
+        "extensions": c.extensions,
     })
 }
 

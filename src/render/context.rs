@@ -10,8 +10,10 @@
 //! instance), `image`, `namespaceObject`, `serviceAccount`, `config`, `service`,
 //! `container`, `pod`, `strategy`, `deployments`, `autoscaling`, `disruptionBudget`,
 //! `ingress`, `migration`, `serviceMonitor`, `canary`, `compose`, `components`,
-//! `networkPolicies` (see [`super::network_policies`]), and
-//! `appTemplate` (Helm values for the app-template chart, see [`super::helm_app_template`]).
+//! `networkPolicies` (see [`super::network_policies`]), `extensions` (the spec's extension
+//! data as written, an empty map when there is none; each entry of `components` carries its
+//! own), and `appTemplate` (Helm values for the app-template chart, see
+//! [`super::helm_app_template`]).
 
 use std::collections::BTreeMap;
 
@@ -355,6 +357,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
         "compose": compose(spec, &name, connections),
         "components": components,
         "networkPolicies": network_policies,
+        "extensions": spec.extensions,
     });
     super::helm_app_template::with_values(environment, context)
 }

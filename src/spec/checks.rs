@@ -66,7 +66,32 @@ pub fn check_values(value: &Value, report: &mut Report<'_>) {
             report_literal(&child, key, text, report);
         }
     }
+    for pointer in super::extensions::data_pointers(value) {
+        if let Some(data) = value.pointer(&pointer) {
+            check_extension_values(data, &pointer, "extensions", report);
+        }
+    }
     check_commands_and_annotations(value, "", report);
+}
+
+/// Refuses literal secrets anywhere in extension data: every text, under the key that holds
+/// it (a list item under its list's key).
+fn check_extension_values(value: &Value, pointer: &str, key: &str, report: &mut Report<'_>) {
+    match value {
+        Value::String(text) => report_literal(pointer, key, text, report),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_extension_values(item, &format!("{pointer}/{i}"), key, report);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let child = format!("{pointer}/{}", crate::manifest::yaml::escape_token(k));
+                check_extension_values(v, &child, k, report);
+            }
+        }
+        _ => {}
+    }
 }
 
 const SECRET_HELP: &str = "store it in a Secret (sealed, external or created by your platform) and reference it under `secrets:` with `keys:` or `envFrom: true`";
@@ -273,5 +298,22 @@ mod tests {
         let mut hits = Vec::new();
         check_values(&value, &mut |pointer, _, _| hits.push(pointer.to_string()));
         assert_eq!(hits, ["/config/data/JWT_SECRET"]);
+    }
+
+    #[test]
+    fn extension_data_holds_no_secrets() {
+        let value = serde_json::json!({
+            "extensions": {"alerting": {"webhookToken": "s3cr3t-value", "tokenTtl": "3600"}},
+            "components": {"db": {"extensions": {"urls": ["postgres://app:hunter2@db/app"]}}}
+        });
+        let mut hits = Vec::new();
+        check_values(&value, &mut |pointer, _, _| hits.push(pointer.to_string()));
+        assert_eq!(
+            hits,
+            [
+                "/extensions/alerting/webhookToken",
+                "/components/db/extensions/urls/0"
+            ]
+        );
     }
 }

@@ -351,9 +351,20 @@ fn load_checked(
             .map_or_else(|| fallback.clone(), |o| o.key_location())
     };
 
+    let spec_scope = Scope {
+        schema: json_schema(),
+        base: "",
+    };
     for error in validator().iter_errors(&layered.value) {
-        collect_schema_errors(&error, &locate_value, &locate_key, &mut diagnostics);
+        collect_schema_errors(
+            &error,
+            &spec_scope,
+            &locate_value,
+            &locate_key,
+            &mut diagnostics,
+        );
     }
+    check_extensions(root, &layered, &locate_value, &locate_key, &mut diagnostics);
     // A misspelt required key shows up twice: as unknown and as missing. Keep the first.
     let suggested: Vec<String> = diagnostics
         .iter()
@@ -438,6 +449,59 @@ fn load_checked(
     })
 }
 
+/// Checks the extension data (the app's and each component's `extensions`) against the
+/// workspace's schema. Extension data without a schema, or with a schema that cannot be
+/// used, is an error; a spec without extension data does not read the schema.
+fn check_extensions(
+    root: &Path,
+    layered: &Layered,
+    locate_value: &dyn Fn(&str) -> Location,
+    locate_key: &dyn Fn(&str) -> Location,
+    diagnostics: &mut Vec<SpecDiagnostic>,
+) {
+    use super::extensions::{Lookup, SCHEMA_PATH, data_pointers, workspace_schema};
+    let pointers = data_pointers(&layered.value);
+    if pointers.is_empty() {
+        return;
+    }
+    match workspace_schema(root) {
+        Lookup::Missing => {
+            for pointer in &pointers {
+                diagnostics.push(SpecDiagnostic {
+                    location: locate_key(pointer),
+                    message: format!(
+                        "`{}` needs a schema, and the workspace has no `{SCHEMA_PATH}`",
+                        key_path(pointer)
+                    ),
+                    help: Some(format!(
+                        "add a JSON Schema of the extension data at `{SCHEMA_PATH}` (its `properties` are the keys allowed under `extensions`), or remove `extensions`"
+                    )),
+                });
+            }
+        }
+        Lookup::Broken(problem) => diagnostics.push(SpecDiagnostic {
+            location: problem.location,
+            message: problem.message,
+            help: Some(problem.help),
+        }),
+        Lookup::Found(extension) => {
+            for pointer in &pointers {
+                // Anything but a mapping is the spec schema's error, reported already.
+                let Some(data) = layered.value.pointer(pointer).filter(|d| d.is_object()) else {
+                    continue;
+                };
+                let scope = Scope {
+                    schema: &extension.schema,
+                    base: pointer,
+                };
+                for error in extension.validator.iter_errors(data) {
+                    collect_schema_errors(&error, &scope, locate_value, locate_key, diagnostics);
+                }
+            }
+        }
+    }
+}
+
 /// A path relative to the workspace root, with forward slashes, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -520,6 +584,7 @@ fn type_name(t: &str) -> &str {
 /// the branch that does are reported, so the user reads about the actual problem.
 fn collect_schema_errors(
     error: &jsonschema::ValidationError<'_>,
+    scope: &Scope<'_>,
     locate_value: &dyn Fn(&str) -> Location,
     locate_key: &dyn Fn(&str) -> Location,
     out: &mut Vec<SpecDiagnostic>,
@@ -562,6 +627,7 @@ fn collect_schema_errors(
                 },
                 error.instance(),
                 &error.to_string(),
+                scope,
                 locate_value,
                 locate_key,
             ));
@@ -569,7 +635,7 @@ fn collect_schema_errors(
         }
         if let [only] = plausible.as_slice() {
             for e in only.iter() {
-                collect_schema_errors(e, locate_value, locate_key, out);
+                collect_schema_errors(e, scope, locate_value, locate_key, out);
             }
             return;
         }
@@ -579,19 +645,33 @@ fn collect_schema_errors(
         error.kind(),
         error.instance(),
         &error.to_string(),
+        scope,
         locate_value,
         locate_key,
     ));
 }
 
+/// The schema a value is checked against, and where that value sits in the spec: the spec
+/// itself against its own schema, or extension data against the workspace's schema.
+struct Scope<'a> {
+    /// The schema (for "did you mean" and descriptions).
+    schema: &'a Value,
+    /// The JSON pointer of the checked value in the spec (`""`: the spec itself).
+    base: &'a str,
+}
+
+/// `relative` is the error's pointer inside the checked value.
 fn schema_diagnostic(
-    pointer: &str,
+    relative: &str,
     kind: &ValidationErrorKind,
     instance: &Value,
     fallback: &str,
+    scope: &Scope<'_>,
     locate_value: &dyn Fn(&str) -> Location,
     locate_key: &dyn Fn(&str) -> Location,
 ) -> Vec<SpecDiagnostic> {
+    let full = format!("{}{relative}", scope.base);
+    let pointer = full.as_str();
     let key = key_path(pointer);
     // A value at a secret path, or one that holds a secret, is never quoted.
     let secret = crate::secrets::is_secret_path(pointer)
@@ -616,8 +696,9 @@ fn schema_diagnostic(
         }]
     };
     match kind {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known = super::suggest::properties_at(json_schema(), pointer);
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let known = super::suggest::properties_at(scope.schema, relative);
             unexpected
                 .iter()
                 .map(|name| {
@@ -703,7 +784,7 @@ fn schema_diagnostic(
             one(format!("`{key}`: {found} is not allowed"), Some(help))
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
-            let expected = super::suggest::description_at(json_schema(), pointer)
+            let expected = super::suggest::description_at(scope.schema, relative)
                 .unwrap_or_else(|| "a value of another shape".to_string());
             one(
                 format!("`{key}`: {} does not fit", describe(instance)),
@@ -711,7 +792,7 @@ fn schema_diagnostic(
             )
         }
         ValidationErrorKind::Pattern { pattern } => {
-            let expected = super::suggest::description_at(json_schema(), pointer);
+            let expected = super::suggest::description_at(scope.schema, relative);
             one(
                 format!("`{key}`: {} has the wrong form", describe(instance)),
                 Some(match expected {

@@ -217,6 +217,13 @@ pub struct Spec {
     /// Accepted policy findings for this environment, each with a reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<Allow>,
+
+    /// Extension data for the workspace's own templates, which read it as `extensions`.
+    /// Its shape is the workspace's: the JSON Schema in `schemas/extensions.schema.json`
+    /// checks it (without that file, this key is an error). Layered like the rest of the
+    /// spec: maps merge, lists and scalars replace.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Spec {

@@ -176,6 +176,12 @@ pub struct Component {
     /// Settings only the Compose target uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compose: Option<ComponentCompose>,
+
+    /// Extension data for the workspace's own templates, which read it as the component's
+    /// `extensions`. Checked by the same workspace schema as the app's `extensions`
+    /// (`schemas/extensions.schema.json`).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 fn one() -> u32 {
