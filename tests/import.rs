@@ -99,7 +99,9 @@ fn materi_api_imports_with_only_the_helm_hook_lost() {
         &[seed("materi-api")],
         "production",
         1,
-        &["Job materi/api-migrate-{{ .Release.Revision }}: object not rendered"],
+        &[
+            "Job materi/api-migrate-{{ .Release.Revision }}: object not rendered: a template, not a manifest (render it first)",
+        ],
     );
     let app = read(&ws, "environments/materi-api/app.yaml");
     // Adopted as it runs: the selector and the Secret reference, never the Secret's values.
@@ -123,7 +125,7 @@ fn kinoshita_user_service_lists_what_the_spec_cannot_express() {
             "ConfigMap user-service/user-service-config: object not rendered",
             "Deployment user-service/user-service: spec.selector.matchLabels.track (added)",
             "DestinationRule user-service/user-service: object added",
-            "Job user-service/user-service-migration-{{ .Values.version }}: object not rendered",
+            "Job user-service/user-service-migration-{{ .Values.version }}: object not rendered: a template, not a manifest (render it first)",
         ],
     );
 }
@@ -371,4 +373,80 @@ fn paths_before_the_first_of_several_environments_are_refused() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("comes before the first `--env`"));
+}
+
+#[test]
+fn secret_arguments_and_annotations_are_left_out_with_a_note_and_listed() {
+    let ws = tempfile::tempdir().unwrap();
+    let out = import(ws.path(), &[&fixture("secret-args.yaml"), "--app", "cache"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        text(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = format!("{}{}", text(&out), String::from_utf8_lossy(&out.stderr));
+    let app = read(ws.path(), "environments/cache/app.yaml");
+    for secret in [
+        "hunter2-requirepass-literal",
+        "tok-literal-annotation-secret-9f8e7d",
+    ] {
+        assert!(!all.contains(secret) && !app.contains(secret), "{all}{app}");
+    }
+    assert!(all.contains("note: `args` was not copied"), "{all}");
+    assert_eq!(
+        losses(&out),
+        [
+            "Deployment cache/cache: spec.template.metadata.annotations[\"backup.example.com/token\"] (removed)",
+            "Deployment cache/cache: spec.template.spec.containers[cache].args (removed)",
+        ]
+    );
+}
+
+#[test]
+fn manifests_are_read_from_stdin() {
+    let ws = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args([
+            "import",
+            "-",
+            "--app",
+            "agent",
+            "--dry-run",
+            "--workspace",
+            ws.path().to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let input = std::fs::read(fixture("lossy.yaml")).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        losses(&out),
+        ["Deployment ops/agent: spec.template.spec.hostNetwork (removed)"]
+    );
+}
+
+#[test]
+fn broken_input_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "apiVersion: v1\nkind: Service\nmetadata: {name: x\n").unwrap();
+    let out = import(dir.path(), &[bad.to_str().unwrap(), "--app", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.yaml:4:1: while parsing a flow mapping"),
+        "{err}"
+    );
+    let none = dir.path().join("plain.yaml");
+    std::fs::write(&none, "name: x\nreplicas: 3\n").unwrap();
+    let out = import(dir.path(), &[none.to_str().unwrap(), "--app", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Helm values are not manifests"));
 }

@@ -486,6 +486,55 @@ fn github_annotations_escape_properties_and_data() {
 }
 
 #[test]
+fn gitlab_code_quality_has_one_issue_per_open_finding() {
+    let out = report::render(&check_report(), Format::Gitlab, &plain());
+    assert_expected("check.gitlab.json", &out);
+    let issues: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let issues = issues.as_array().expect("a JSON array");
+    let open = check_report()
+        .findings
+        .iter()
+        .filter(|f| f.exempted.is_none())
+        .count();
+    assert_eq!(issues.len(), open);
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[key].is_string(), "{key} missing in {issue}");
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap())
+        );
+        assert!(issue["location"]["path"].is_string(), "{issue}");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+    }
+    assert!(!out.contains("SS101"), "exempted findings are not issues");
+
+    // Moving a finding to another line keeps its fingerprint.
+    let mut moved = check_report();
+    for f in &mut moved.findings {
+        if let Some(loc) = &mut f.location {
+            loc.line += 7;
+        }
+    }
+    let again: serde_json::Value =
+        serde_json::from_str(&report::render(&moved, Format::Gitlab, &plain())).unwrap();
+    let prints = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        prints(&again),
+        prints(&serde_json::Value::Array(issues.clone()))
+    );
+}
+
+#[test]
 fn markdown_tables_escape_cells() {
     let out = report::render(&check_report(), Format::Markdown, &plain());
     assert_expected("check.md", &out);
@@ -541,7 +590,7 @@ fn format_flags_parse_through_clap() {
     assert!(
         err.to_string().contains(
             "invalid value 'xml' for '--format <FORMAT[=PATH]>': unknown format `xml`; expected \
-             one of text, json, sarif, junit, github, markdown, optionally followed by `=PATH`"
+             one of text, json, sarif, junit, github, markdown, gitlab, optionally followed by `=PATH`"
         ),
         "{err}"
     );

@@ -751,7 +751,7 @@ fn junit_output() {
         ],
         None,
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="shipshape validate" tests="3" failures="1" errors="1" skipped="0">
+<testsuites name="shipshape validate" tests="3" failures="1" errors="1">
   <testsuite name="list.yaml" tests="2" failures="1" errors="0" skipped="0">
     <testcase name="ConfigMap/good" classname="list.yaml"/>
     <testcase name="ConfigMap/bad" classname="list.yaml">

@@ -45,7 +45,7 @@ pub struct Args {
     /// Validate every document as this target instead of detecting it.
     #[arg(long, value_enum)]
     pub target: Option<TargetArg>,
-    /// Output format on stdout (text, json, sarif, junit, github, markdown); a shorthand for
+    /// Output format on stdout (text, json, sarif, junit, github, markdown, gitlab); a shorthand for
     /// `--format FORMAT`.
     #[arg(long, short = 'o', value_name = "FORMAT", conflicts_with = "formats")]
     pub output: Option<Format>,

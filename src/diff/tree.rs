@@ -505,7 +505,8 @@ pub fn diff_objects(old: &Object, new: &Object, renamed: bool, options: &Options
     }
     if new.target == crate::manifest::Target::Kubernetes {
         for f in &mut fields {
-            f.immutable = super::immutable::reason(&new.id.kind, &old.value, &f.pointer);
+            f.immutable =
+                super::immutable::reason(&new.id.kind, &old.value, &new.value, &f.pointer);
         }
     }
     ObjectDiff {

@@ -142,10 +142,11 @@ pub fn import(
     }
     let mut mapped = Vec::new();
     for input in &inputs {
-        let m = match input.kind {
+        let mut m = match input.kind {
             FileKind::Compose => compose::map(&request.app, &input.objects)?,
             _ => kubernetes::map(&request.app, &input.objects)?,
         };
+        scrub(&mut m);
         mapped.push(m);
     }
     let mut notes: Vec<String> = Vec::new();
@@ -168,6 +169,48 @@ pub fn import(
         reports,
         notes,
     })
+}
+
+/// Takes out of a mapped spec every value the spec loader refuses as a literal secret (a
+/// secret-looking annotation, a password argument in a command line), with a note: the spec
+/// never holds one, and the round trip lists what was left out.
+fn scrub(mapped: &mut Mapped) {
+    let mut value = Value::Object(std::mem::take(&mut mapped.spec));
+    let mut found: Vec<(String, String)> = Vec::new();
+    crate::spec::checks::check_values(&value, &mut |pointer: &str, message: String, _| {
+        found.push((pointer.to_string(), message));
+    });
+    let mut removed: Vec<String> = Vec::new();
+    for (pointer, message) in found {
+        // A secret inside a command line takes the whole command line with it.
+        let target = match pointer.rsplit_once('/') {
+            Some((parent, last))
+                if last.chars().all(|c| c.is_ascii_digit())
+                    && (parent.ends_with("/command") || parent.ends_with("/args")) =>
+            {
+                parent.to_string()
+            }
+            _ => pointer.clone(),
+        };
+        if removed.contains(&target) {
+            continue;
+        }
+        let Some((parent, last)) = target.rsplit_once('/') else {
+            continue;
+        };
+        let key = last.replace("~1", "/").replace("~0", "~");
+        if let Some(Value::Object(m)) = value.pointer_mut(parent) {
+            m.remove(&key);
+        }
+        mapped.notes.push(format!(
+            "`{}` was not copied: {message}.",
+            crate::spec::load::key_path(&target)
+        ));
+        removed.push(target);
+    }
+    if let Value::Object(m) = value {
+        mapped.spec = m;
+    }
 }
 
 /// Reads the paths of one environment into objects. Kubernetes and Compose files are not

@@ -144,12 +144,12 @@ pub const NORMALISATIONS: &[(&str, &str)] = &[
         "Compose sizes are written with lowercase units",
     ),
     (
-        "compose-version",
-        "the obsolete Compose `version` key is left out",
+        "empty-values",
+        "empty maps and lists are left out, which is the same as unset",
     ),
     (
-        "compose-hardening",
-        "Compose services get the spec's hardening and health-check conventions",
+        "compose-version",
+        "the obsolete Compose `version` key is left out",
     ),
     (
         "secret-pass-through",
@@ -428,6 +428,12 @@ fn classify(
                         });
                     }
                 }
+            } else if diff.object.as_ref().is_some_and(super::has_template) {
+                losses.push(Loss {
+                    object,
+                    path: String::new(),
+                    what: "object not rendered: a template, not a manifest (render it first)",
+                });
             } else {
                 losses.push(Loss {
                     object,
@@ -629,9 +635,6 @@ fn normalisation(
         {
             return Some("ingress-class");
         }
-        if compose && is_compose_hardening(path) {
-            return Some("compose-hardening");
-        }
         if let Some(new) = leaf.new {
             let shown = new.to_string();
             if DEFAULTS.iter().any(|(k, v)| *k == leaf.key && *v == shown) {
@@ -640,6 +643,15 @@ fn normalisation(
         }
     }
     if leaf.change == "removed" {
+        let empty = match leaf.old {
+            Some(Value::Object(m)) => m.is_empty(),
+            Some(Value::Array(a)) => a.is_empty(),
+            Some(Value::Null) => true,
+            _ => false,
+        };
+        if empty {
+            return Some("empty-values");
+        }
         if kind == "Ingress" && leaf.key == "kubernetes.io/ingress.class" {
             return Some("ingress-class");
         }
@@ -728,24 +740,4 @@ fn normalisation(
         }
     }
     None
-}
-
-/// Fields the Compose renderer adds to every service as hardening or health conventions.
-fn is_compose_hardening(path: &str) -> bool {
-    [
-        "security_opt",
-        "cap_drop",
-        "read_only",
-        "init",
-        "restart",
-        "healthcheck",
-        "stop_grace_period",
-        "user",
-        "tmpfs",
-        "labels",
-        "pids_limit",
-        "logging",
-    ]
-    .iter()
-    .any(|k| path == *k || path.starts_with(&format!("{k}.")) || path.starts_with(&format!("{k}[")))
 }

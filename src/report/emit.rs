@@ -27,17 +27,20 @@ pub enum Format {
     Github,
     /// Markdown tables (job summaries, pull request comments).
     Markdown,
+    /// A GitLab Code Quality report (merge request widget).
+    Gitlab,
 }
 
 impl Format {
     /// Every format, in the order help texts list them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
         Format::Junit,
         Format::Github,
         Format::Markdown,
+        Format::Gitlab,
     ];
 
     /// The name used on the command line.
@@ -49,6 +52,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Github => "github",
             Format::Markdown => "markdown",
+            Format::Gitlab => "gitlab",
         }
     }
 
@@ -61,6 +65,7 @@ impl Format {
             Format::Junit => &super::junit::Junit,
             Format::Github => &super::github::Github,
             Format::Markdown => &super::markdown::Markdown,
+            Format::Gitlab => &super::gitlab::Gitlab,
         }
     }
 }
@@ -153,7 +158,7 @@ impl fmt::Display for FormatSpec {
 /// The output options that `validate`, `lint` and `check` flatten into their arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
-    /// Output format: text, json, sarif, junit, github or markdown; `NAME=PATH` writes to a
+    /// Output format: text, json, sarif, junit, github, markdown or gitlab; `NAME=PATH` writes to a
     /// file instead of stdout. Repeatable (at most one format to stdout), e.g.
     /// `--format text --format sarif=report.sarif`.
     #[arg(
@@ -327,7 +332,7 @@ mod tests {
         assert_eq!(
             "xml".parse::<FormatSpec>().unwrap_err().to_string(),
             "unknown format `xml`; expected one of text, json, sarif, junit, github, markdown, \
-             optionally followed by `=PATH`"
+             gitlab, optionally followed by `=PATH`"
         );
         assert_eq!(
             "json=".parse::<FormatSpec>().unwrap_err().to_string(),

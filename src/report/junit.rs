@@ -10,7 +10,9 @@
 //! finding that is not exempted; it is an `<error>` when its resource could not be checked;
 //! `<skipped>` when its resource was skipped or all its findings are exempted. The failure's
 //! body lists every finding as `file:line:col: severity[code/name]: message`; info findings
-//! and exemptions go to `<system-out>`. Text and attributes are XML-escaped and characters
+//! and exemptions go to `<system-out>`. The document follows the Jenkins JUnit schema
+//! (`junit-10.xsd`): skipped counts are attributes of each `<testsuite>` only, since
+//! `<testsuites>` carries just name, time, tests, failures and errors. Text and attributes are XML-escaped and characters
 //! XML 1.0 cannot carry are replaced with U+FFFD.
 
 use std::collections::BTreeMap;
@@ -110,12 +112,11 @@ impl Render for Junit {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
             out,
-            "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
+            "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
             escape(&format!("shipshape {}", report.command)),
             totals[0],
             totals[1],
-            totals[2],
-            totals[3]
+            totals[2]
         );
         out.push_str(&body);
         out.push_str("</testsuites>\n");

@@ -1,16 +1,17 @@
 //! Findings and results, and the one reporting layer that prints them.
 //!
 //! `validate`, `lint` and `check` each build a [`Report`]; every output format (text, JSON,
-//! SARIF, JUnit, GitHub annotations, Markdown) renders the same value. A finding is a value,
+//! SARIF, JUnit, GitHub annotations, Markdown, GitLab Code Quality) renders the same value. A finding is a value,
 //! not an error: errors are for the tool itself failing.
 //!
 //! Commands build a [`Report`] and hand it to [`emit()`] with the [`FormatSpec`]s the user
 //! asked for (`--format text --format sarif=out.sarif`, parsed by [`OutputArgs`]). Each
 //! format is one file behind the [`Render`] trait: [`text`], [`json`], [`sarif`], [`junit`],
-//! [`github`], [`markdown`].
+//! [`github`], [`markdown`], [`gitlab`].
 
 pub mod emit;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod junit;
 pub mod markdown;
