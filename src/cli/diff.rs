@@ -16,6 +16,7 @@ use crate::workspace::Workspace;
 
 /// Arguments of `shipshape diff`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("folding").args(["env", "base"]).multiple(true)))]
 #[command(after_help = "\
 What is compared:
   shipshape diff                        every environment rendered fresh vs its golden/ files
@@ -36,8 +37,8 @@ What is compared:
 Noise: `--ignore [KIND:]PATH` (repeatable, and `diff.ignore` in shipshape.yaml) leaves a field \
 and everything under it out, e.g. `--ignore spec.replicas`, `--ignore Deployment:spec.replicas`, \
 `--ignore 'metadata.annotations[\"checksum/config\"]'`; `*` matches any key, `[*]` any list item. \
-An `app.kubernetes.io/version` label changed on every object of a file is named once per file \
-(--show-identity lists it on each object).
+With --base and --env/--against, an `app.kubernetes.io/version` label changed on every object \
+of a file is named once per file (--show-identity lists it on each object).
 
 Objects are matched by apiVersion group, kind, namespace and name (Compose services by name, \
 Helm values by key path), never by position; list items carrying a `name` are matched by it. \
@@ -98,10 +99,10 @@ pub struct Args {
     #[arg(long)]
     pub ignore_namespace: bool,
 
-    /// List the changes named once per file on every object instead: the namespace and
-    /// instance label (--env/--against) and an `app.kubernetes.io/version` label changed on
-    /// every object.
-    #[arg(long)]
+    /// With --env/--against or --base: list the changes named once per file on every object
+    /// instead: the namespace and instance label (--env/--against), and an
+    /// `app.kubernetes.io/version` label changed on every object of a file.
+    #[arg(long, requires = "folding")]
     pub show_identity: bool,
 
     /// When to colour the human format: auto (stdout is a terminal and NO_COLOR is not set),
@@ -170,7 +171,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         show_secrets: args.show_secrets,
         ignore_namespace: args.ignore_namespace,
         fold_identity: false,
-        fold_version: !args.show_identity,
+        fold_version: (args.base.is_some() || args.env.is_some()) && !args.show_identity,
         ignore,
     };
     let color = args.color.enabled();
