@@ -22,6 +22,9 @@ use crate::workspace::Workspace;
 pub struct Outcome {
     /// A spec, template or golden-folder error that stopped the environment.
     pub error: Option<String>,
+    /// The spec errors, when those stopped it (printed with the other environments', so that
+    /// a mistake in `app.yaml` shows once).
+    pub spec_error: Option<spec::SpecError>,
     /// Whether the environment fails the gate (drift, or findings at the threshold).
     pub fails: bool,
     /// How many files it rendered.
@@ -73,6 +76,7 @@ pub fn check_environment(
     let mut outcome = Outcome {
         fails: false,
         error: None,
+        spec_error: None,
         creates_namespace: None,
         files: 0,
         drift: Vec::new(),
@@ -82,6 +86,7 @@ pub fn check_environment(
         Ok(env) => env,
         Err(e) => {
             outcome.error = Some(e.to_string());
+            outcome.spec_error = Some(e);
             return outcome;
         }
     };

@@ -96,7 +96,8 @@ fn init_then_golden_accept_then_check_passes() {
     assert_eq!(
         stdout(&out),
         "wrote golden/shop/development/compose.yaml\nwrote golden/shop/production/kubernetes.yaml\n\
-         wrote golden/shop/staging/kubernetes.yaml\n3 golden file(s) updated, 0 unchanged\n"
+         wrote golden/shop/staging/kubernetes.yaml\n3 golden file(s) updated, 0 unchanged\n\
+         the accepted output carries 0 findings\n"
     );
 
     let out = run(&ws, &["check"]);

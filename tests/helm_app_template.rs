@@ -63,7 +63,7 @@ fn components_render_app_template_values() {
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(
         stdout,
-        "1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped\n"
+        "1 resource: 1 valid, 0 invalid, 0 not checked, 0 skipped\n"
     );
 }
 
@@ -73,7 +73,7 @@ fn components_render_app_template_values() {
 fn check_validates_app_template_values() {
     let (stdout, stderr, _) = shipshape(Path::new(FIXTURE), &["check"]);
     assert!(
-        stdout.contains("14 resources: 14 valid, 0 invalid, 0 errors, 0 skipped"),
+        stdout.contains("14 resources: 14 valid, 0 invalid, 0 not checked, 0 skipped"),
         "{stdout}{stderr}"
     );
     assert!(!stdout.contains("values.yaml:"), "{stdout}");

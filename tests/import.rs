@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use common::shipshape;
@@ -54,8 +54,9 @@ fn seed_round_trip(
     env: &str,
     code: i32,
     expected: &[&str],
-) -> PathBuf {
-    let ws = tempfile::tempdir().unwrap().keep();
+) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().to_path_buf();
     let mut args: Vec<&str> = paths.iter().map(String::as_str).collect();
     args.extend(["--app", app, "--env", env]);
     let out = import(&ws, &args);
@@ -89,7 +90,7 @@ fn seed_round_trip(
         "{}",
         String::from_utf8_lossy(&lint.stderr)
     );
-    ws
+    dir
 }
 
 #[test]
@@ -103,7 +104,7 @@ fn materi_api_imports_with_only_the_helm_hook_lost() {
             "Job materi/api-migrate-{{ .Release.Revision }}: object not rendered: a template, not a manifest (render it first)",
         ],
     );
-    let app = read(&ws, "environments/materi-api/app.yaml");
+    let app = read(ws.path(), "environments/materi-api/app.yaml");
     // Adopted as it runs: the selector and the Secret reference, never the Secret's values.
     assert!(app.contains("selectorLabels:\n  app: api\n"), "{app}");
     assert!(
@@ -137,7 +138,7 @@ fn janua_api_manifests_import_without_loss() {
         .map(|f| seed(&format!("janua-api/{f}")))
         .collect();
     let ws = seed_round_trip("janua-api", &paths, "production", 0, &[]);
-    let app = read(&ws, "environments/janua-api/app.yaml");
+    let app = read(ws.path(), "environments/janua-api/app.yaml");
     assert!(app.contains("containerName: api\n"), "{app}");
     assert!(app.contains("  name: janua-api-service\n"), "{app}");
 }
@@ -151,7 +152,7 @@ fn compose_services_become_components_and_depends_on_connections() {
         1,
         &["service api: image (added)"],
     );
-    let app = read(&ws, "environments/janua-api/app.yaml");
+    let app = read(ws.path(), "environments/janua-api/app.yaml");
     for component in ["  db:\n", "  redis:\n", "  prometheus:\n"] {
         assert!(app.contains(component), "{app}");
     }
@@ -176,7 +177,7 @@ fn deepersensor_api_compose_snippets_merge_and_report_missing_images() {
         1,
         &["service api: image (added)", "service nginx: image (added)"],
     );
-    let app = read(&ws, "environments/deepersensor-api/app.yaml");
+    let app = read(ws.path(), "environments/deepersensor-api/app.yaml");
     assert!(app.contains("replicas: 3\n"), "{app}");
     assert!(app.contains("  readOnlyRootFilesystem: true\n"), "{app}");
 }

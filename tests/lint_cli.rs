@@ -188,7 +188,18 @@ fn missing_paths_are_input_errors() {
 
 #[test]
 fn exemptions_from_annotations_apply_expire_and_need_a_reason() {
-    let run = shipshape(&["lint", &fixture("exemptions.yaml")]);
+    // Without --verbose, exempted findings are a count after the open ones.
+    let quiet = shipshape(&["lint", &fixture("exemptions.yaml")]);
+    assert!(
+        quiet.stdout.ends_with(
+            "\nexempted: 1 finding (list it with --verbose)\n\n4 findings: 1 error, 2 warnings, 0 infos (1 exempted)\n"
+        ),
+        "{}",
+        quiet.stdout
+    );
+    assert!(!quiet.stdout.contains("exempted (1):"), "{}", quiet.stdout);
+    assert_eq!(quiet.code, 1);
+    let run = shipshape(&["lint", "--verbose", &fixture("exemptions.yaml")]);
     let out = &run.stdout;
     let file = "tests/fixtures/policy/cli/exemptions.yaml";
     // Active until 2099: listed as exempted, with its reason and where it was declared.
@@ -214,6 +225,7 @@ fn exemptions_from_annotations_apply_expire_and_need_a_reason() {
 fn config_exemptions_match_kind_namespace_and_name_globs() {
     let run = shipshape(&[
         "lint",
+        "--verbose",
         "--config",
         &fixture("profiles.shipshape.yaml"),
         "--ignore",

@@ -273,6 +273,12 @@ fn text_verbose_lists_valid_resources() {
         out.contains("k8s/secret.yaml:1:1: Secret/db: valid\n"),
         "{out}"
     );
+    // The exempted findings are listed with their reasons, not counted.
+    assert!(
+        out.contains("exempted (1):\nk8s/deploy.yaml:10:11: warning[SS101/run-as-non-root]: container \"api\" may run as root\n  exempted: vendor image needs root, see \"OPS-1\" (until 2027-03-01) [annotation shipshape.dev/allow]\n"),
+        "{out}"
+    );
+    assert!(!out.contains("list it with --verbose"), "{out}");
     let quiet = report::render(&check_report(), Format::Text, &plain());
     assert!(!quiet.contains(": valid"), "{quiet}");
 }
@@ -321,7 +327,7 @@ fn text_lint_and_empty_reports() {
     };
     assert_eq!(
         report::render(&validate, Format::Text, &plain()),
-        "0 resources: 0 valid, 0 invalid, 0 errors, 0 skipped\n"
+        "0 resources: 0 valid, 0 invalid, 0 not checked, 0 skipped\n"
     );
 }
 

@@ -105,7 +105,7 @@ widgets.yaml:17:3: error[schema/schema]: spec.colour: unknown field
 
 widgets.yaml:10:1: Widget/bad: invalid
 
-2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+2 resources: 1 valid, 1 invalid, 0 not checked, 0 skipped
 3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 ";
     for location in [out_dir, "widget-crd"] {

@@ -47,7 +47,7 @@ fn golden_output_is_valid() {
     assert_eq!(stderr, "");
     let summary = stdout.lines().last().unwrap_or_default();
     assert!(
-        summary.ends_with(" valid, 0 invalid, 0 errors, 0 skipped") && code == 0,
+        summary.ends_with(" valid, 0 invalid, 0 not checked, 0 skipped") && code == 0,
         "golden/ is not valid:\n{stdout}"
     );
 }
@@ -58,7 +58,7 @@ fn valid_resources_pass() {
     check(
         &["validate", "--strict", "valid.yaml"],
         None,
-        r#"3 resources: 3 valid, 0 invalid, 0 errors, 0 skipped
+        r#"3 resources: 3 valid, 0 invalid, 0 not checked, 0 skipped
 "#,
         0,
     );
@@ -80,7 +80,7 @@ wrong-type.yaml:19:30: error[schema/schema]: spec.template.spec.containers[0].po
 
 wrong-type.yaml:1:1: Deployment/web: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -105,7 +105,7 @@ unknown-field.yaml:12:7: error[schema/schema]: spec.ports[0].targetport: unknown
 
 unknown-field.yaml:1:1: Service/web: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -118,7 +118,7 @@ fn unknown_fields_pass_without_strict() {
     check(
         &["validate", "unknown-field.yaml"],
         None,
-        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
+        r#"1 resource: 1 valid, 0 invalid, 0 not checked, 0 skipped
 "#,
         0,
     );
@@ -136,7 +136,7 @@ fn int_or_string_edge_cases() {
 
 int-or-string.yaml:30:1: PodDisruptionBudget/rollout: invalid
 
-2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+2 resources: 1 valid, 1 invalid, 0 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -167,7 +167,7 @@ quantity.yaml:26:19: error[schema/schema]: spec.containers[1].resources.requests
 
 quantity.yaml:1:1: Pod/sizes: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 4 findings: 4 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -187,7 +187,7 @@ fn missing_schema_is_an_error() {
 
 missing-schema.yaml:1:1: Widget/gadget: error: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)
 
-1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 resource: 0 valid, 0 invalid, 1 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -206,7 +206,7 @@ fn missing_schema_can_be_skipped() {
         None,
         r#"missing-schema.yaml:1:1: Widget/gadget: skipped: no schema for example.com/v1 Widget (Kubernetes 1.37, bundled CRDs and --schema-location)
 
-1 resource: 0 valid, 0 invalid, 0 errors, 1 skipped
+1 resource: 0 valid, 0 invalid, 0 not checked, 1 skipped
 "#,
         0,
     );
@@ -224,7 +224,7 @@ fn skip_without_flag_validates_every_kind() {
 
 skip.yaml:1:1: Secret/creds: invalid
 
-2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+2 resources: 1 valid, 1 invalid, 0 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -239,7 +239,7 @@ fn skip_kinds() {
         None,
         r#"skip.yaml:1:1: Secret/creds: skipped: Secret is skipped (--skip)
 
-2 resources: 1 valid, 0 invalid, 0 errors, 1 skipped
+2 resources: 1 valid, 0 invalid, 0 not checked, 1 skipped
 "#,
         0,
     );
@@ -257,7 +257,7 @@ fn list_items_are_resources() {
 
 list.yaml:10:5: ConfigMap/bad: invalid
 
-2 resources: 1 valid, 1 invalid, 0 errors, 0 skipped
+2 resources: 1 valid, 1 invalid, 0 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -282,7 +282,7 @@ fn duplicate_keys_fail_in_strict_mode() {
 
 duplicate-key.yaml:1:1: ConfigMap/twice: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
             1,
@@ -301,7 +301,7 @@ fn broken_yaml_is_located() {
 
 broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
 
-1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 resource: 0 valid, 0 invalid, 1 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         2,
@@ -319,7 +319,7 @@ fn not_utf8_is_an_error() {
 
 not-utf8.yaml:4:12: file: error: file is not valid UTF-8
 
-1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 resource: 0 valid, 0 invalid, 1 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         2,
@@ -342,7 +342,7 @@ fn stdin() {
 
 -:1:1: Deployment/web: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -365,7 +365,7 @@ folder/nested/broken.yaml:6:1: error[yaml/yaml]: while parsing a flow sequence, 
 folder/nested/b.yml:1:1: ServiceAccount/b: invalid
 folder/nested/broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
 
-4 resources: 2 valid, 1 invalid, 1 error, 0 skipped
+4 resources: 2 valid, 1 invalid, 1 not checked, 0 skipped
 2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         2,
@@ -397,7 +397,7 @@ removed-api.yaml:1:1: PodDisruptionBudget/web: invalid: policy/v1beta1 PodDisrup
 removed-api.yaml:8:1: Ingress/web: invalid: extensions/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1
 removed-api.yaml:13:1: CronJob/nightly: invalid: batch/v1beta1 CronJob was removed in Kubernetes 1.25; use batch/v1
 
-3 resources: 0 valid, 3 invalid, 0 errors, 0 skipped
+3 resources: 0 valid, 3 invalid, 0 not checked, 0 skipped
 3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -466,7 +466,7 @@ crds/servicemonitor.yaml:16:1: ServiceMonitor/broken: invalid
 crds/virtualservice.yaml:19:1: VirtualService/legacy: invalid
 crds/virtualservice.yaml:26:1: VirtualService/old: invalid
 
-9 resources: 4 valid, 5 invalid, 0 errors, 0 skipped
+9 resources: 4 valid, 5 invalid, 0 not checked, 0 skipped
 11 findings: 11 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -486,7 +486,7 @@ fn compose_typo() {
 
 compose.yaml:1:1: compose: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -499,7 +499,7 @@ fn helm_values_valid() {
     check(
         &["validate", "--strict", "values.yaml"],
         None,
-        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
+        r#"1 resource: 1 valid, 0 invalid, 0 not checked, 0 skipped
 "#,
         0,
     );
@@ -540,7 +540,7 @@ values-bad.yaml:12:1: error[schema/schema]: replicas: unknown field
 
 values-bad.yaml:1:1: helm-values: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 6 findings: 6 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -582,7 +582,7 @@ fn helm_values_by_target() {
 
 -:1:1: helm-values: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 6 findings: 6 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -596,7 +596,7 @@ fn app_template_values_valid() {
     check(
         &["validate", "app-template/values.yaml"],
         None,
-        "1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped\n",
+        "1 resource: 1 valid, 0 invalid, 0 not checked, 0 skipped\n",
         0,
     );
 }
@@ -622,7 +622,7 @@ app-template/values-bad.yaml:22:1: error[schema/schema]: persistance: unknown fi
 
 app-template/values-bad.yaml:1:1: helm-values: invalid
 
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 "#;
     check(
@@ -666,7 +666,7 @@ wrong-type.yaml:19:30: error[schema/schema]: spec.template.spec.containers[0].po
 broken.yaml:6:1: file: error: while parsing a flow sequence, expected ',' or ']'
 wrong-type.yaml:1:1: Deployment/web: invalid
 
-5 resources: 3 valid, 1 invalid, 1 error, 0 skipped
+5 resources: 3 valid, 1 invalid, 1 not checked, 0 skipped
 3 findings: 3 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         2,
@@ -791,7 +791,7 @@ valid.yaml:1:1: Deployment/shop/web: valid
 valid.yaml:30:1: Service/shop/web: valid
 valid.yaml:42:1: ConfigMap/shop/nulls: valid
 
-5 resources: 4 valid, 0 invalid, 0 errors, 1 skipped
+5 resources: 4 valid, 0 invalid, 0 not checked, 1 skipped
 "#,
         0,
     );
@@ -805,7 +805,7 @@ fn github_annotations() {
         None,
         r#"::error file=wrong-type.yaml,line=6,col=13,title=schema schema::spec.replicas: "three" is not an integer
 ::error file=wrong-type.yaml,line=19,col=30,title=schema schema::spec.template.spec.containers[0].ports[0].containerPort: "8080" is not an integer
-1 resource: 0 valid, 1 invalid, 0 errors, 0 skipped
+1 resource: 0 valid, 1 invalid, 0 not checked, 0 skipped
 2 findings: 2 errors, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -824,7 +824,7 @@ fn kubernetes_version() {
             "valid.yaml",
         ],
         None,
-        r#"3 resources: 3 valid, 0 invalid, 0 errors, 0 skipped
+        r#"3 resources: 3 valid, 0 invalid, 0 not checked, 0 skipped
 "#,
         0,
     );
@@ -836,7 +836,7 @@ fn kind_new_in_1_37() {
     check(
         &["validate", "--strict", "new-in-1.37.yaml"],
         None,
-        r#"1 resource: 1 valid, 0 invalid, 0 errors, 0 skipped
+        r#"1 resource: 1 valid, 0 invalid, 0 not checked, 0 skipped
 "#,
         0,
     );
@@ -861,7 +861,7 @@ fn kind_missing_in_1_33() {
 
 new-in-1.37.yaml:1:1: ClusterTrustBundle/example: error: no schema for certificates.k8s.io/v1 ClusterTrustBundle (Kubernetes 1.33, bundled CRDs and --schema-location)
 
-1 resource: 0 valid, 0 invalid, 1 error, 0 skipped
+1 resource: 0 valid, 0 invalid, 1 not checked, 0 skipped
 1 finding: 1 error, 0 warnings, 0 infos (0 exempted)
 "#,
         1,
@@ -874,7 +874,7 @@ fn seed_manifests() {
     check(
         &["validate", "--strict", "seed-manifests"],
         None,
-        r#"30 resources: 30 valid, 0 invalid, 0 errors, 0 skipped
+        r#"30 resources: 30 valid, 0 invalid, 0 not checked, 0 skipped
 "#,
         0,
     );

@@ -64,19 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ids = ws.select(&args.select_envs)?;
     let config = Config::load(&ws.root)?;
     let renderer = Renderer::new(&ws)?;
-    let registry = Registry::new(schema::registry::Options {
-        kubernetes_version: args
-            .kubernetes_version
-            .clone()
-            .or_else(|| config.kubernetes_version.clone()),
-        // The workspace's own CRD schemas (`shipshape schema import` writes them there).
-        schema_locations: Some(ws.root.join("schemas/crds"))
-            .filter(|d| d.is_dir())
-            .into_iter()
-            .collect(),
-        strict: true,
-        ..Default::default()
-    })?;
+    let registry = workspace_registry(&ws, &config, args.kubernetes_version.clone())?;
     let cli_layer = args.policy.profile();
     // A bad selector on the command line or in shipshape.yaml is one usage error, up front.
     for id in &ids {
@@ -150,11 +138,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    let spec_errors: Vec<&crate::spec::SpecError> = outcomes
+        .iter()
+        .filter_map(|o| o.spec_error.as_ref())
+        .collect();
+    for block in crate::spec::spec_error_blocks(&spec_errors) {
+        eprintln!("error: {block}\n");
+    }
     for outcome in outcomes {
         files += outcome.files;
         if let Some(e) = &outcome.error {
             errors += 1;
-            eprintln!("error: {e}\n");
+            if outcome.spec_error.is_none() {
+                eprintln!("error: {e}\n");
+            }
             continue;
         }
         for d in &outcome.drift {
@@ -203,6 +200,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
+/// The schemas rendered output is validated against: the Kubernetes version asked for (else
+/// `kubernetesVersion` of shipshape.yaml, else the newest bundled), the workspace's own CRD
+/// schemas (`shipshape schema import` writes them to `schemas/crds`), strict.
+pub(crate) fn workspace_registry(
+    ws: &Workspace,
+    config: &Config,
+    kubernetes_version: Option<String>,
+) -> anyhow::Result<Registry> {
+    let registry = Registry::new(schema::registry::Options {
+        kubernetes_version: kubernetes_version.or_else(|| config.kubernetes_version.clone()),
+        schema_locations: Some(ws.root.join("schemas/crds"))
+            .filter(|d| d.is_dir())
+            .into_iter()
+            .collect(),
+        strict: true,
+        ..Default::default()
+    })?;
+    Ok(registry)
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -211,6 +228,14 @@ fn plural(n: usize) -> &'static str {
 /// differ only in what the objects do not hold (comments, formatting) or the golden file no
 /// longer parses.
 fn show_drift(d: &Drift, show_secrets: bool, color: bool) -> String {
+    // A file without a golden copy yet is new: every object in it would show as added, which
+    // says nothing the rendered file does not. One line and the way to accept it instead.
+    if let Drift::Missing { path, .. } = d {
+        let env = path.rsplit_once('/').map_or(path.as_str(), |(dir, _)| dir);
+        return format!(
+            "drift: golden/{path}: golden file missing (a new file); accept it with `shipshape golden accept {env}`\n"
+        );
+    }
     let note = match d {
         Drift::Missing { .. } => "golden file missing",
         Drift::Changed { .. } => "golden file differs",

@@ -10,9 +10,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::EXIT_ERROR;
+use crate::check::check_environment;
+use crate::config::Config;
 use crate::fsutil::{Lock, WriteSet, write_stdout};
 use crate::golden::{self, Drift};
+use crate::policy::exemption::Date;
 use crate::render::{self, Renderer};
+use crate::report::{Report, plural};
 use crate::workspace::Workspace;
 
 /// Arguments of `shipshape golden`.
@@ -70,14 +74,14 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}: cannot take the lock", lock_path.display()))?;
     let renderer = Renderer::new(&ws)?;
     let results = render::render_all(&renderer, &ws, &ids);
-    let mut failed = false;
-    for (_, result) in &results {
-        if let Err(e) = result {
-            failed = true;
-            eprintln!("error: {e}\n");
-        }
+    let errors: Vec<&render::RenderError> = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().err())
+        .collect();
+    for message in render::error_messages(errors.iter().copied()) {
+        eprintln!("error: {message}\n");
     }
-    if failed {
+    if !errors.is_empty() {
         eprintln!("error: nothing written: fix the errors above first");
         return Ok(ExitCode::from(EXIT_ERROR));
     }
@@ -119,6 +123,51 @@ fn accept(args: AcceptArgs) -> anyhow::Result<ExitCode> {
         "{} golden file(s) updated, {unchanged} unchanged\n",
         drift.len()
     ));
+    log.push_str(&findings_line(&ws, &ids)?);
     write_stdout(log.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the accepted output carries: the findings `check` reports on it (validation and
+/// policy, with the workspace's profiles and exemptions), counted by severity. Accepting
+/// does not fail on them; the line says whether `check` will.
+fn findings_line(ws: &Workspace, ids: &[crate::spec::EnvId]) -> anyhow::Result<String> {
+    let config = Config::load(&ws.root)?;
+    let registry = super::check::workspace_registry(ws, &config, None)?;
+    let renderer = Renderer::new(ws)?;
+    let cli_layer = crate::policy::Profile::default();
+    let today = Date::today();
+    let mut report = Report::default();
+    let mut fails = false;
+    for id in ids {
+        let outcome = check_environment(ws, &renderer, &registry, id, &config, &cli_layer, today);
+        fails |= outcome.fails;
+        report.findings.extend(outcome.report.findings);
+        report.resources.extend(outcome.report.resources);
+    }
+    let summary = report.summary();
+    let f = &summary.findings;
+    let open = f.error + f.warning + f.info;
+    let mut line = format!(
+        "the accepted output carries {}",
+        plural(open, "finding", "findings")
+    );
+    if open > 0 {
+        line.push_str(&format!(
+            " ({}, {}, {})",
+            plural(f.error, "error", "errors"),
+            plural(f.warning, "warning", "warnings"),
+            plural(f.info, "info", "infos")
+        ));
+    }
+    if f.exempted > 0 {
+        line.push_str(&format!(" and {} exempted", f.exempted));
+    }
+    if fails {
+        line.push_str("; `shipshape check` fails on them: see them with `shipshape check`");
+    } else if open > 0 {
+        line.push_str("; see them with `shipshape check`");
+    }
+    line.push('\n');
+    Ok(line)
 }

@@ -40,7 +40,11 @@ pub struct Args {
     /// `prod`, the production-only rules).
     #[arg(long, value_name = "ENV")]
     pub environment: Option<String>,
-    /// The configuration file (default: ./shipshape.yaml when it exists).
+    /// The workspace folder: its shipshape.yaml is the configuration (unless `--config`), and
+    /// its environments are the names `--environment` takes.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
+    /// The configuration file (default: shipshape.yaml of the workspace when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// ConfigMaps and Secrets that exist outside the given files (config-refs-exist skips
@@ -98,10 +102,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     args.output.check()?;
     let config = match &args.config {
         Some(path) => Config::load_file(path)?,
-        None => Config::load(Path::new("."))?,
+        None => Config::load(&args.workspace)?,
     };
     if let Some(env) = &args.environment {
-        check_environment_name(env, &config)?;
+        check_environment_name(env, &config, &args.workspace)?;
     }
     let cli_layer = args.policy.profile();
     let selection = config
@@ -154,11 +158,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Refuses an `--environment` that would select nothing: it must have a profile in the
-/// configuration, be an environment of the workspace in the current folder, or be
+/// configuration, be an environment of the workspace, or be
 /// `production`/`prod` (which run the production-only rules).
-fn check_environment_name(env: &str, config: &Config) -> anyhow::Result<()> {
+fn check_environment_name(env: &str, config: &Config, workspace: &Path) -> anyhow::Result<()> {
     let mut known: Vec<String> = config.policy.environments.keys().cloned().collect();
-    if let Ok(ws) = crate::workspace::Workspace::open(".")
+    if let Ok(ws) = crate::workspace::Workspace::open(workspace)
         && let Ok(ids) = ws.environments()
     {
         known.extend(ids.into_iter().map(|id| id.env));
@@ -191,8 +195,9 @@ fn read_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<Result<Arc<Source>, Loa
             stdin_used = true;
             files.push(None);
         } else if path.is_dir() {
-            let found = manifest::manifest_files(path)
+            let mut found = manifest::manifest_files(path)
                 .with_context(|| format!("cannot read folder {}", path.display()))?;
+            manifest::skip_kustomizations(&mut found);
             if found.is_empty() {
                 manifest::warn_no_manifests(path);
             }

@@ -38,14 +38,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let results = render_all(&renderer, &workspace, &ids);
     let mut files: Vec<RenderedFile> = Vec::new();
     let mut failed = 0usize;
+    let mut errors = Vec::new();
     for (_, result) in results {
         match result {
             Ok(rendered) => files.extend(rendered),
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e}");
+                errors.push(e);
             }
         }
+    }
+    for message in crate::render::error_messages(&errors) {
+        eprintln!("error: {message}");
     }
     if failed > 0 {
         eprintln!(

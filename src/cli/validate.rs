@@ -35,11 +35,16 @@ pub struct Args {
     /// Kinds to skip (`Secret`, or `apps/v1/Deployment`), comma-separated or repeated.
     #[arg(long, value_name = "KIND[,..]", value_delimiter = ',')]
     pub skip: Vec<String>,
-    /// Kubernetes version of the schemas (1.33 to 1.37).
+    /// Kubernetes version of the schemas (1.33 to 1.37; default: `kubernetesVersion` in the
+    /// workspace's shipshape.yaml, else the newest bundled).
     #[arg(long, value_name = "VERSION")]
     pub kubernetes_version: Option<String>,
+    /// The workspace folder: its `schemas/crds` folder is read, and `kubernetesVersion` of its
+    /// shipshape.yaml is the default Kubernetes version.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
     /// Folder of extra schemas: files from `shipshape schema import` or CRD YAML (repeatable).
-    /// A `schemas/crds` folder in the current directory is always read.
+    /// The workspace's `schemas/crds` folder is always read.
     #[arg(long, value_name = "DIR")]
     pub schema_location: Vec<PathBuf>,
     /// Validate every document as this target instead of detecting it.
@@ -99,12 +104,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     output.check()?;
     let mut locations = args.schema_location.clone();
-    let workspace = Path::new("schemas/crds");
-    if workspace.is_dir() && !locations.iter().any(|l| l == workspace) {
-        locations.push(workspace.to_path_buf());
+    let crds = if args.workspace == Path::new(".") {
+        PathBuf::from("schemas/crds")
+    } else {
+        args.workspace.join("schemas/crds")
+    };
+    if crds.is_dir() && !locations.contains(&crds) {
+        locations.push(crds);
     }
+    let config = crate::config::Config::load(&args.workspace)?;
     let registry = Registry::new(Options {
-        kubernetes_version: args.kubernetes_version.clone(),
+        kubernetes_version: args
+            .kubernetes_version
+            .clone()
+            .or_else(|| config.kubernetes_version.clone()),
         schema_locations: locations,
         strict: args.strict,
         ignore_missing_schemas: args.ignore_missing_schemas,
@@ -246,8 +259,9 @@ fn collect_inputs(paths: &[String]) -> anyhow::Result<Vec<Input>> {
         let meta = std::fs::metadata(&path)
             .map_err(|e| anyhow::anyhow!("{p}: cannot read: {e}; check the path"))?;
         if meta.is_dir() {
-            let files = crate::manifest::manifest_files(&path)
+            let mut files = crate::manifest::manifest_files(&path)
                 .map_err(|e| anyhow::anyhow!("{p}: cannot read folder: {e}"))?;
+            crate::manifest::skip_kustomizations(&mut files);
             if files.is_empty() {
                 crate::manifest::warn_no_manifests(&path);
             }

@@ -781,6 +781,35 @@ pub fn warn_no_manifests(dir: &Path) {
     );
 }
 
+/// Whether a file is kustomize's configuration (`kustomization.yaml`, `kustomization.yml` or
+/// `Kustomization`) rather than a manifest: it has no apiVersion and kind of a resource.
+pub fn is_kustomization(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
+    )
+}
+
+/// Leaves the kustomization files (see [`is_kustomization`]) out of files found in folders,
+/// with one note on stderr naming them.
+pub fn skip_kustomizations(files: &mut Vec<std::path::PathBuf>) {
+    let skipped: Vec<String> = files
+        .iter()
+        .filter(|p| is_kustomization(p))
+        .map(|p| p.display().to_string())
+        .collect();
+    if skipped.is_empty() {
+        return;
+    }
+    files.retain(|p| !is_kustomization(p));
+    eprintln!(
+        "note: skipped {} kustomize configuration file{} (not manifests; check what kustomize builds with `kustomize build DIR | shipshape validate -`): {}",
+        skipped.len(),
+        if skipped.len() == 1 { "" } else { "s" },
+        skipped.join(", ")
+    );
+}
+
 /// Every manifest file (`.yaml`, `.yml`, `.json`) under a folder, recursively, sorted; hidden
 /// files and folders (`.git`) are left out. A manifest name that is not a regular file (a
 /// FIFO, socket or device, which could block a reader forever or never end) is an error.

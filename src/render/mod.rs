@@ -423,6 +423,23 @@ pub fn render_all(
         .collect()
 }
 
+/// The messages of environments that failed to render, for `error: ` lines: spec errors with
+/// each diagnostic once (see [`spec_error_blocks`](crate::spec::spec_error_blocks)), then the
+/// other errors in the order given.
+pub fn error_messages<'a>(errors: impl IntoIterator<Item = &'a RenderError>) -> Vec<String> {
+    let mut specs = Vec::new();
+    let mut others = Vec::new();
+    for e in errors {
+        match e {
+            RenderError::Spec(spec) => specs.push(spec),
+            other => others.push(other.to_string()),
+        }
+    }
+    let mut out = crate::spec::spec_error_blocks(&specs);
+    out.extend(others);
+    out
+}
+
 fn list_files(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
     let entries = std::fs::read_dir(dir).map_err(|source| RenderError::Io {
         path: dir.display().to_string(),

@@ -163,6 +163,7 @@ pub struct OutputArgs {
     /// `--format text --format sarif=report.sarif`.
     #[arg(
         long = "format",
+        short = 'f',
         value_name = "FORMAT[=PATH]",
         default_value = "text",
         action = clap::ArgAction::Append

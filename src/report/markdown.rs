@@ -22,7 +22,7 @@ impl Render for Markdown {
             let r = &summary.resources;
             count_table(
                 &mut out,
-                ["Resources", "Valid", "Invalid", "Errors", "Skipped"],
+                ["Resources", "Valid", "Invalid", "Not checked", "Skipped"],
                 [r.total, r.valid, r.invalid, r.error, r.skipped],
             );
         }

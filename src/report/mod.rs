@@ -257,15 +257,17 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The resource line: `3 resources: 1 valid, 1 invalid, 0 errors, 1 skipped`.
+    /// The resource line: `3 resources: 1 valid, 1 invalid, 0 not checked, 1 skipped`.
+    /// "Errors" is kept for the finding line (findings of severity error); a resource that
+    /// could not be checked (unreadable, no apiVersion or kind, no schema) is "not checked".
     pub fn resource_line(&self) -> String {
         let r = &self.resources;
         format!(
-            "{}: {} valid, {} invalid, {}, {} skipped",
+            "{}: {} valid, {} invalid, {} not checked, {} skipped",
             plural(r.total, "resource", "resources"),
             r.valid,
             r.invalid,
-            plural(r.error, "error", "errors"),
+            r.error,
             r.skipped
         )
     }

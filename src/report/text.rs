@@ -3,7 +3,8 @@
 //! Findings are grouped by file, each as `file:line:col: severity[code/name]: message`,
 //! followed by the source line with a caret under the column (when the report carries the
 //! file's [`Source`](crate::manifest::Source)), then `help:` and `spec:` lines. Exempted
-//! findings follow in their own section with the exemption's reason and expiry. For
+//! findings follow as a count, or (with `verbose`) in their own section with the exemption's
+//! reason and expiry. For
 //! validation, resources that are not valid are listed (all of them with `verbose`), and
 //! summary lines close the output. Source lines of findings about secrets, and source lines
 //! that show a secret (see [`crate::secrets::line_holds_secret`]), are masked.
@@ -105,13 +106,24 @@ impl TextWriter {
     pub(crate) fn finish(&mut self, command: &str, summary: &Summary, out: &mut String) {
         let paint = self.paint;
         let mut sections = Vec::new();
-        if !self.exempted.is_empty() {
+        if !self.exempted.is_empty() && self.verbose {
             let mut section = format!(
                 "{}\n",
                 paint.bold(&format!("exempted ({}):", self.exempted.len()))
             );
             section.extend(self.exempted.drain(..));
             sections.push(section);
+        } else if !self.exempted.is_empty() {
+            // Exemptions are decisions already taken: their count, not their list, unless
+            // asked for.
+            let n = self.exempted.len();
+            sections.push(format!(
+                "{} {} (list {} with --verbose)\n",
+                paint.bold("exempted:"),
+                super::plural(n, "finding", "findings"),
+                if n == 1 { "it" } else { "them" }
+            ));
+            self.exempted.clear();
         }
         if summary.shows_resources(command) && !self.statuses.is_empty() {
             sections.push(std::mem::take(&mut self.statuses));

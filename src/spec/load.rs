@@ -104,6 +104,46 @@ impl fmt::Display for SpecError {
     }
 }
 
+/// The text of several environments' spec errors with each diagnostic once: diagnostics
+/// that several environments share (a mistake in `app.yaml`, which every environment of the
+/// app reads) are printed once under a header naming those environments, instead of once per
+/// environment. One block per set of environments, in the order the diagnostics first appear.
+pub fn spec_error_blocks(errors: &[&SpecError]) -> Vec<String> {
+    let mut by_diagnostic: Vec<(&SpecDiagnostic, Vec<&str>)> = Vec::new();
+    for e in errors {
+        for d in &e.diagnostics {
+            match by_diagnostic.iter_mut().find(|(seen, _)| *seen == d) {
+                Some((_, envs)) => envs.push(&e.env),
+                None => by_diagnostic.push((d, vec![&e.env])),
+            }
+        }
+    }
+    let mut blocks: Vec<(Vec<&str>, Vec<&SpecDiagnostic>)> = Vec::new();
+    for (d, envs) in by_diagnostic {
+        match blocks.iter_mut().find(|(seen, _)| *seen == envs) {
+            Some((_, diagnostics)) => diagnostics.push(d),
+            None => blocks.push((envs, vec![d])),
+        }
+    }
+    blocks
+        .into_iter()
+        .map(|(envs, diagnostics)| {
+            let n = diagnostics.len();
+            let s = if n == 1 { "" } else { "s" };
+            let mut out = match envs.as_slice() {
+                [env] => format!("environment {env} has {n} error{s}:\n"),
+                _ => format!(
+                    "environments {} have {n} error{s} in common:\n",
+                    envs.join(", ")
+                ),
+            };
+            let text: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+            out.push_str(&text.join("\n"));
+            out
+        })
+        .collect()
+}
+
 /// The JSON Schema of the spec (the one written to `schemas/environment.schema.json`).
 pub fn json_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();

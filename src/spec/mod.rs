@@ -14,5 +14,7 @@ pub mod suggest;
 pub mod types;
 pub mod workload;
 
-pub use load::{EnvId, Environment, SpecDiagnostic, SpecError, load_environment};
+pub use load::{
+    EnvId, Environment, SpecDiagnostic, SpecError, load_environment, spec_error_blocks,
+};
 pub use model::{Spec, Target};
