@@ -37,7 +37,7 @@ fn an_invalid_render_fails_check_at_its_line() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     let finding = stdout
         .lines()
-        .find(|l| l.contains("protocl"))
+        .find(|l| l.starts_with("environments/") && l.contains("protocl"))
         .unwrap_or_else(|| panic!("no finding about `protocl`:\n{stdout}"));
     let rendered = "materi-api/production/kubernetes.yaml";
     let golden = std::fs::read_to_string(repo.join("golden").join(rendered)).unwrap();
