@@ -152,7 +152,7 @@ pub fn check_environment(
         let shown = if identical {
             format!("golden/{}", file.path)
         } else {
-            format!("rendered/{}", file.path)
+            format!("{RENDERED}{}", file.path)
         };
         let source = Source::new(shown, file.text.clone());
         let docs = match manifest::load(&source) {
@@ -186,17 +186,36 @@ pub fn check_environment(
             lint_docs.extend(docs);
         }
     }
+    let env_file = env
+        .files
+        .last()
+        .map(|f| spec::load::display_path(&ws.root, f))
+        .unwrap_or_default();
+    // Validation findings (and resources) have no spec provenance: they stay in the golden
+    // copy when it matches the render, else they point at the environment's file.
+    for f in &mut report.findings {
+        unplace_rendered(f, &env_file);
+    }
+    for r in &mut report.resources {
+        if r.location.file.starts_with(RENDERED) {
+            r.location = start_of(&env_file);
+        }
+    }
     for d in &drift {
-        report.findings.push(drift_finding(d, id));
+        report.findings.push(drift_finding(d, id, &env_file));
     }
     let mut findings = policy::lint(&lint_docs, &cx);
     for f in &mut findings {
-        if let Some(key) = f.spec_hint.take() {
-            let key = match component_of(&env, f.object.as_deref()) {
-                Some(component) => format!("components.{component}.{key}"),
-                None => key,
-            };
-            f.spec_hint = Some(spec_hint(&ws.root, &env, &key));
+        match f.spec_hint.take() {
+            Some(key) => {
+                let key = match component_of(&env, f.object.as_deref()) {
+                    Some(component) => format!("components.{component}.{key}"),
+                    None => key,
+                };
+                f.spec_hint = Some(spec_hint(&ws.root, &env, &key));
+                place_at_spec(f, &env, &env_file, &key);
+            }
+            None => unplace_rendered(f, &env_file),
         }
     }
     report.findings.extend(findings);
@@ -216,6 +235,18 @@ pub fn check_environment(
                 outcome.error = Some(e);
                 return outcome;
             }
+        }
+    }
+    // The spec files the findings now point into, for the text format's excerpts.
+    for path in &env.files {
+        let display = spec::load::display_path(&ws.root, path);
+        if report
+            .findings
+            .iter()
+            .any(|f| f.location.as_ref().is_some_and(|l| l.file == display))
+            && let Ok(text) = std::fs::read_to_string(path)
+        {
+            report.add_source(&Source::new(display, text));
         }
     }
     outcome.fails = !drift.is_empty() || report.fails(fail_on);
@@ -307,6 +338,7 @@ fn compose_combination(
             object: None,
             spec_hint: None,
             exempted: None,
+            related: Vec::new(),
         });
     };
     for doc in own {
@@ -420,6 +452,88 @@ fn component_of<'a>(env: &'a Environment, object: Option<&str>) -> Option<&'a st
         .map(|(key, _)| key.as_str())
 }
 
+/// The prefix of the display path of a rendered file whose golden copy differs or is
+/// missing: no such file exists, so nothing is reported there.
+const RENDERED: &str = "rendered/";
+
+/// Line 1, column 1 of a file.
+fn start_of(file: &str) -> Location {
+    Location {
+        file: file.to_string(),
+        line: 1,
+        col: 1,
+    }
+}
+
+/// Points a finding in a rendered file whose golden copy does not match at the start of the
+/// environment's file, naming the rendered line in the message (findings in a matching golden
+/// copy stay there).
+fn unplace_rendered(f: &mut Finding, env_file: &str) {
+    let Some(loc) = f.location.as_ref() else {
+        return;
+    };
+    let Some(path) = loc.file.strip_prefix(RENDERED) else {
+        return;
+    };
+    f.message = format!(
+        "{} (rendered at line {}, column {} of {path}, whose golden copy is not accepted yet)",
+        f.message, loc.line, loc.col
+    );
+    f.location = Some(start_of(env_file));
+}
+
+/// Points a finding at the spec key that controls it: where the key is set, or, for a
+/// default, the nearest parent key present in the environment's file (its line 1 when none
+/// is), saying so in the message. The rendered line becomes a related location when the
+/// golden copy matches the render.
+fn place_at_spec(f: &mut Finding, env: &Environment, env_file: &str, key: &str) {
+    let pointer = spec::load::key_to_pointer(key);
+    let spec_location = match env.layered.origins.get(&pointer) {
+        Some(origin) => origin.key_location(),
+        None => {
+            let mut parent = pointer.as_str();
+            let mut under = None;
+            while let Some(cut) = parent.rfind('/') {
+                parent = &parent[..cut];
+                if parent.is_empty() {
+                    break;
+                }
+                if let Some(origin) = env.layered.origins.get(parent)
+                    && origin.file == env_file
+                {
+                    under = Some((spec::load::key_path(parent), origin.key_location()));
+                    break;
+                }
+            }
+            match under {
+                Some((parent_key, at)) => {
+                    f.message = format!(
+                        "{} (`{key}` is not set, so its default applies: set it under `{parent_key}` here)",
+                        f.message
+                    );
+                    at
+                }
+                None => {
+                    f.message = format!(
+                        "{} (`{key}` is not set, so its default applies: set it in this file)",
+                        f.message
+                    );
+                    start_of(env_file)
+                }
+            }
+        }
+    };
+    if let Some(rendered) = f.location.take()
+        && !rendered.file.starts_with(RENDERED)
+    {
+        f.related.push(report::Related {
+            label: "rendered".into(),
+            location: rendered,
+        });
+    }
+    f.location = Some(spec_location);
+}
+
 /// "set `key` (now at file:line:col)" or "set `key` in environments/<app>/<env>.yaml".
 fn spec_hint(root: &Path, env: &Environment, key: &str) -> String {
     let pointer = spec::load::key_to_pointer(key);
@@ -436,9 +550,11 @@ fn spec_hint(root: &Path, env: &Environment, key: &str) -> String {
     }
 }
 
-fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
+/// A drift finding: at the golden file, or, when it is missing, at the start of the
+/// environment's file.
+fn drift_finding(d: &Drift, id: &EnvId, env_file: &str) -> Finding {
     let (message, line) = match d {
-        Drift::Missing { .. } => ("golden file is missing".to_string(), 1),
+        Drift::Missing { .. } => (format!("golden file golden/{} is missing", d.path()), 0),
         Drift::Changed {
             golden, rendered, ..
         } => {
@@ -448,6 +564,8 @@ fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
                 .position(|(a, b)| a != b)
                 .unwrap_or_else(|| golden.lines().count().min(rendered.lines().count()))
                 + 1;
+            // A golden file that is a prefix of the render differs after its last line.
+            let line = line.min(golden.lines().count().max(1));
             (
                 "golden file differs from the render".to_string(),
                 line as u32,
@@ -467,15 +585,20 @@ fn drift_finding(d: &Drift, id: &EnvId) -> Finding {
         help: Some(format!(
             "review the change with `shipshape diff {id}`, then accept it with `shipshape golden accept {id}`"
         )),
-        location: Some(Location {
-            file: format!("golden/{}", d.path()),
-            line,
-            col: 1,
+        location: Some(if line == 0 {
+            start_of(env_file)
+        } else {
+            Location {
+                file: format!("golden/{}", d.path()),
+                line,
+                col: 1,
+            }
         }),
         pointer: None,
         object: None,
         spec_hint: None,
         exempted: None,
+        related: Vec::new(),
     }
 }
 
@@ -505,5 +628,6 @@ pub fn orphan_finding(d: &Drift) -> Finding {
         object: None,
         spec_hint: None,
         exempted: None,
+        related: Vec::new(),
     }
 }

@@ -115,6 +115,7 @@ pub fn check(
                     object: None,
                     spec_hint: None,
                     exempted: None,
+                    related: Vec::new(),
                 });
             }
         }
