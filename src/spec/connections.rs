@@ -92,6 +92,9 @@ pub struct WorkloadTarget {
     pub on_kubernetes: bool,
     /// Whether the target has a Compose health check (clients wait until it is healthy).
     pub compose_healthy: bool,
+    /// Whether the target's app puts Compose connection edges on networks of their own
+    /// (`compose.networkIsolation`).
+    pub compose_isolated: bool,
 }
 
 /// What a connection resolves to.
@@ -116,9 +119,11 @@ pub struct Endpoint {
     pub protocol: Protocol,
     /// The address on Kubernetes, when the target has one there.
     pub kubernetes: Option<HostPort>,
-    /// The address on Compose, when the target is a service of the same Compose file.
+    /// The address on Compose, when the target is a Compose service (of this app's file, or
+    /// of the other app's file that this one is used with).
     pub compose: Option<HostPort>,
-    /// The Compose service a client waits for (a component or the app of this app).
+    /// The Compose service a client waits for (a component or the app's own service, of
+    /// this app or another).
     pub compose_service: Option<String>,
 }
 
@@ -443,20 +448,9 @@ fn resolve(
                 host: qualify(service),
                 port: port.service_port.unwrap_or(port.container_port),
             });
-            let on_compose = same_app && s.targets.contains(&Target::Compose);
-            let healthy = s.compose.as_ref().is_some_and(|c| c.healthcheck.is_some());
-            let instance = format!("{target_app_name}-{}", ws.env);
-            let selector = if s.selector_labels.is_empty() {
-                BTreeMap::from([
-                    ("app.kubernetes.io/instance".to_string(), instance),
-                    (
-                        "app.kubernetes.io/name".to_string(),
-                        target_app_name.clone(),
-                    ),
-                ])
-            } else {
-                s.selector_labels.clone()
-            };
+            let on_compose = s.targets.contains(&Target::Compose);
+            let healthy = s.has_compose_healthcheck();
+            let selector = workload_selector(s, &target_app_name, ws.env, None);
             (
                 k8s,
                 on_k8s,
@@ -481,18 +475,11 @@ fn resolve(
             } else {
                 None
             };
-            let on_compose = same_app && renders(s, c, Target::Compose);
-            let selector = if c.selector_labels.is_empty() {
-                BTreeMap::from([
-                    (
-                        "app.kubernetes.io/instance".to_string(),
-                        format!("{k}-{}", ws.env),
-                    ),
-                    ("app.kubernetes.io/name".to_string(), k.to_string()),
-                ])
-            } else {
-                c.selector_labels.clone()
-            };
+            // Another app's component is a service of that app's Compose file, which exists
+            // when that app renders for Compose.
+            let on_compose = renders(s, c, Target::Compose)
+                && (same_app || s.targets.contains(&Target::Compose));
+            let selector = workload_selector(s, &target_app_name, ws.env, Some((k, c)));
             (
                 k8s,
                 on_k8s,
@@ -518,6 +505,7 @@ fn resolve(
             selector,
             on_kubernetes,
             compose_healthy,
+            compose_isolated: target_spec.compose_isolated(),
         }),
         pod_port: port.container_port,
         protocol: port.protocol,
@@ -525,6 +513,29 @@ fn resolve(
         compose,
         compose_service,
     })
+}
+
+/// The labels that select a workload's pods on Kubernetes: the app's own (`None`) or a
+/// component's (`selectorLabels` when it adopts running objects).
+pub fn workload_selector(
+    spec: &Spec,
+    app_name: &str,
+    env: &str,
+    component: Option<(&str, &Component)>,
+) -> BTreeMap<String, String> {
+    let name = match component {
+        Some((_, c)) if !c.selector_labels.is_empty() => return c.selector_labels.clone(),
+        Some((key, _)) => key,
+        None if !spec.selector_labels.is_empty() => return spec.selector_labels.clone(),
+        None => app_name,
+    };
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/instance".to_string(),
+            format!("{name}-{env}"),
+        ),
+        ("app.kubernetes.io/name".to_string(), name.to_string()),
+    ])
 }
 
 fn external(key: &str, conn: &Connection, at: &str, report: &mut Report<'_>) -> Option<Endpoint> {
@@ -640,7 +651,10 @@ fn check_addresses(spec: &Spec, app_name: &str, all: &Connections, report: &mut 
                 let why = match &e.kind {
                     EndpointKind::Cidr(_) => "an address range has no host to write".to_string(),
                     EndpointKind::Workload(w) if !w.same_app && *t == Target::Compose => {
-                        "another app's services are not in this Compose file".to_string()
+                        format!(
+                            "app `{}` has no Compose service for it (its spec or the component's `targets` lacks `compose`)",
+                            w.app
+                        )
                     }
                     _ => format!("the target has no {platform} Service or service for its port"),
                 };

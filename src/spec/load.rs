@@ -46,6 +46,10 @@ pub struct Environment {
     /// Every workload's declared connections, resolved (empty for an app loaded only to
     /// check another app's connections to it).
     pub connections: super::connections::Connections,
+    /// The other apps (folder names) whose Compose files this app's Compose file is used
+    /// with, because its services depend on theirs (empty for an app loaded only to check
+    /// another app's connections to it).
+    pub compose_with: Vec<String>,
 }
 
 impl Environment {
@@ -438,19 +442,24 @@ fn load_checked(
                 super::checks::check_spec(&spec, &mut report);
                 let app_name = spec.name.as_deref().unwrap_or(&id.app);
                 super::component_checks::check_components(&spec, app_name, &mut report);
-                let connections = if follow_connections {
+                let (connections, compose_with) = if follow_connections {
                     let ws = super::connections::Workspace {
                         env: &id.env,
                         app: &id.app,
                         app_name,
                         other_apps: other_apps(root, &id.app),
                     };
-                    super::connections::check(
+                    let mut peers = |app: &str| load_peer(root, app, &id.env);
+                    let connections =
+                        super::connections::check(&spec, &ws, &mut peers, &mut report);
+                    let compose_with = super::compose::used_with(
                         &spec,
                         &ws,
-                        &mut |app| load_peer(root, app, &id.env),
+                        &connections,
+                        &mut peers,
                         &mut report,
-                    )
+                    );
+                    (connections, compose_with)
                 } else {
                     Default::default()
                 };
@@ -461,6 +470,7 @@ fn load_checked(
                         layered,
                         files: files.to_vec(),
                         connections,
+                        compose_with,
                     });
                 }
             }
