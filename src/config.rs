@@ -15,6 +15,9 @@
 //!       severity:
 //!         run-as-non-root: warning
 //!       ignore: [pdb-required]
+//! diff:
+//!   ignore:                   # fields `shipshape diff` leaves out, `[KIND:]PATH`
+//!     - metadata.annotations["checksum/config"]
 //! exemptions:
 //!   - rule: no-privileged
 //!     reason: the node agent needs the host's devices
@@ -49,6 +52,9 @@ pub struct Config {
     /// Exemptions matched by kind/namespace/name globs.
     #[serde(default)]
     pub exemptions: Vec<Allow>,
+    /// Settings of `shipshape diff`.
+    #[serde(default)]
+    pub diff: DiffConfig,
     /// Where each exemption was declared (`shipshape.yaml:12:5`), parallel to `exemptions`.
     #[serde(skip)]
     pub exemption_origins: Vec<String>,
@@ -64,6 +70,23 @@ pub struct PolicyConfig {
     /// Per environment name, applied after `default`.
     #[serde(default)]
     pub environments: IndexMap<String, Profile>,
+}
+
+/// The `diff:` section: settings of `shipshape diff`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DiffConfig {
+    /// Fields the diff leaves out, `[KIND:]PATH` each (see [`crate::diff::ignore`]), added
+    /// to `--ignore`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+impl DiffConfig {
+    /// The ignore rules (checked when the file was loaded).
+    pub fn ignore_rules(&self) -> Vec<crate::diff::ignore::IgnoreRule> {
+        self.ignore.iter().filter_map(|r| r.parse().ok()).collect()
+    }
 }
 
 /// Errors in `shipshape.yaml`, all of them, each located.
@@ -172,6 +195,14 @@ impl Config {
                 problems.push((
                     doc.locate(&format!("/exemptions/{i}/{}", p.field)),
                     p.message,
+                ));
+            }
+        }
+        for (i, rule) in config.diff.ignore.iter().enumerate() {
+            if let Err(e) = rule.parse::<crate::diff::ignore::IgnoreRule>() {
+                problems.push((
+                    doc.locate(&format!("/diff/ignore/{i}")),
+                    format!("diff.ignore: {e}"),
                 ));
             }
         }
@@ -327,6 +358,23 @@ mod tests {
             text.contains("shipshape.yaml:8:14: `2027-13-01` is not a date"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn diff_ignore_rules_are_read_and_checked() {
+        let config = parse("diff:\n  ignore:\n    - Deployment:spec.replicas\n    - 'metadata.annotations[\"checksum/config\"]'\n").unwrap();
+        let rules = config.diff.ignore_rules();
+        assert_eq!(rules.len(), 2);
+        assert_eq!(rules[0].to_string(), "Deployment:spec.replicas");
+        let err = parse("diff:\n  ignore:\n    - spec..replicas\n").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "shipshape.yaml:3:7: diff.ignore: `spec..replicas`: an empty field name"
+            ),
+            "{err}"
+        );
+        let err = parse("diff:\n  ignored: []\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `ignored`"), "{err}");
     }
 
     #[test]

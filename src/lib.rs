@@ -5,7 +5,8 @@
 //! YAML, Helm values, Compose); [`manifest`] parses files into documents that keep their
 //! positions; [`schema`] validates documents against strict schemas; [`policy`] runs the
 //! rule catalogue over them; [`diff`] compares them with committed golden output; [`report`]
-//! prints what was found in every format. [`check`] is the whole pipeline for one environment. The [`cli`] module maps
+//! prints what was found in every format. [`check`] is the whole pipeline for one environment; [`network_reach`] checks that the
+//! rendered NetworkPolicies let each declared connection through. The [`cli`] module maps
 //! subcommands onto these.
 
 pub mod allocator;
@@ -18,6 +19,7 @@ pub mod golden;
 pub mod import;
 pub mod init;
 pub mod manifest;
+pub mod network_reach;
 pub mod policy;
 pub mod progress;
 pub mod render;

@@ -233,45 +233,51 @@ impl Workspace {
                 self.environments_dir().display().to_string(),
             ));
         }
-        if selections.is_empty() {
-            return Ok(all);
-        }
-        let mut out = Vec::new();
-        for sel in selections {
-            let sel_trim = sel.trim_end_matches('/');
-            let (app, env) = match sel_trim.split_once('/') {
-                Some((a, e)) => (a, Some(e)),
-                None => (sel_trim, None),
-            };
-            let matched: Vec<&EnvId> = all
-                .iter()
-                .filter(|id| id.app == app && env.is_none_or(|e| id.env == e))
-                .collect();
-            if matched.is_empty() {
-                let names: Vec<String> = match env {
-                    None => all.iter().map(|id| id.app.clone()).collect(),
-                    Some(_) => all.iter().map(|id| id.to_string()).collect(),
-                };
-                let mut names_dedup = names.clone();
-                names_dedup.dedup();
-                let hint = match crate::spec::suggest::closest(sel_trim, &names_dedup) {
-                    Some(s) => format!("; did you mean `{s}`?"),
-                    None => format!("; known: {}", names_dedup.join(", ")),
-                };
-                return Err(WorkspaceError::NoMatch {
-                    selection: sel.clone(),
-                    hint,
-                });
-            }
-            for id in matched {
-                if !out.contains(id) {
-                    out.push(id.clone());
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
+        select_among(all, selections)
     }
+}
+
+/// The environments of `all` matching selections (`app` or `app/env`); all when there are
+/// none. A selection that matches nothing is an error with a suggestion.
+pub fn select_among(all: Vec<EnvId>, selections: &[String]) -> Result<Vec<EnvId>, WorkspaceError> {
+    if selections.is_empty() {
+        return Ok(all);
+    }
+    let mut out = Vec::new();
+    for sel in selections {
+        let sel_trim = sel.trim_end_matches('/');
+        let (app, env) = match sel_trim.split_once('/') {
+            Some((a, e)) => (a, Some(e)),
+            None => (sel_trim, None),
+        };
+        let matched: Vec<&EnvId> = all
+            .iter()
+            .filter(|id| id.app == app && env.is_none_or(|e| id.env == e))
+            .collect();
+        if matched.is_empty() {
+            let names: Vec<String> = match env {
+                None => all.iter().map(|id| id.app.clone()).collect(),
+                Some(_) => all.iter().map(|id| id.to_string()).collect(),
+            };
+            let mut names_dedup = names.clone();
+            names_dedup.dedup();
+            let hint = match crate::spec::suggest::closest(sel_trim, &names_dedup) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => format!("; known: {}", names_dedup.join(", ")),
+            };
+            return Err(WorkspaceError::NoMatch {
+                selection: sel.clone(),
+                hint,
+            });
+        }
+        for id in matched {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {

@@ -1,7 +1,8 @@
-//! Every Compose file in `golden/` passes the real tool, `docker-compose -f FILE config -q`
-//! (Debian's docker-compose 1.29; `.ci/run` installs it), and the current Compose
-//! specification's JSON Schema (a copy of compose-spec/compose-spec `schema/compose-spec.json`
-//! in `tests/fixtures/render/`).
+//! Every Compose file in `golden/` (and in the multi-app fixture `tests/fixtures/compose-apps`)
+//! passes the real tool, `docker-compose -f FILE config -q` (Debian's docker-compose 1.29;
+//! `.ci/run` installs it), together with the other apps' files its header says it is used
+//! with, and the current Compose specification's JSON Schema (a copy of
+//! compose-spec/compose-spec `schema/compose-spec.json` in `tests/fixtures/render/`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,12 +19,36 @@ fn golden_compose_files() -> Vec<PathBuf> {
         }
     }
     let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("golden"),
-        &mut out,
-    );
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    walk(&repo.join("golden"), &mut out);
+    walk(&repo.join("tests/fixtures/compose-apps/golden"), &mut out);
     out.sort();
     assert!(!out.is_empty(), "golden/ holds no compose.yaml");
+    out
+}
+
+/// The file and the other apps' files its header says it is used with
+/// (`#   docker-compose -f compose.yaml -f ../../billing/production/compose.yaml up`).
+fn used_with(file: &Path) -> Vec<PathBuf> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut out = vec![file.to_path_buf()];
+    let command = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix("#   docker-compose -f compose.yaml"));
+    let mut words = command.unwrap_or_default().split_whitespace();
+    while let Some(w) = words.next() {
+        if w == "-f" {
+            let other = file.parent().unwrap().join(words.next().unwrap());
+            assert!(
+                other.is_file(),
+                "{}: names {}, which does not exist",
+                file.display(),
+                other.display()
+            );
+            out.push(other);
+        }
+    }
     out
 }
 
@@ -41,9 +66,11 @@ fn docker_compose_accepts_every_golden_compose_file() {
     for file in golden_compose_files() {
         // Run from the file's folder with a clean environment, as a user would on a fresh
         // checkout: no .env file, no variables set.
-        let o = Command::new("docker-compose")
-            .arg("-f")
-            .arg(&file)
+        let mut cmd = Command::new("docker-compose");
+        for f in used_with(&file) {
+            cmd.arg("-f").arg(f);
+        }
+        let o = cmd
             .args(["config", "-q"])
             .current_dir(file.parent().unwrap())
             .env_clear()

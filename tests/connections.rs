@@ -153,10 +153,11 @@ fn an_address_of_an_undeclared_connection_is_an_error() {
 }
 
 #[test]
-fn an_address_of_another_app_is_refused_on_compose() {
+fn an_address_of_another_app_that_does_not_render_for_compose_is_refused_on_compose() {
+    // BILLING renders for Kubernetes only, so its services are in no Compose file.
     let e = spec_errors("env:\n  BILLING: {connection: billing}\nconnections:\n  billing: {}\n");
     assert!(
-        e.contains("connection `billing` has no address on Compose, which `shop` renders for: another app's services are not in this Compose file"),
+        e.contains("connection `billing` has no address on Compose, which `shop` renders for: app `billing` has no Compose service for it"),
         "{e}"
     );
 }

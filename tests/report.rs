@@ -46,6 +46,7 @@ fn finding(code: &str, name: &str, severity: Severity, message: &str) -> Finding
         object: None,
         spec_hint: None,
         exempted: None,
+        related: Vec::new(),
     }
 }
 

@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         show_secrets: pick & 4 != 0,
         ignore_namespace: pick & 8 != 0,
         fold_identity: pick & 16 != 0,
+        fold_version: pick & 32 != 0,
+        ignore: Vec::new(),
     };
     if let Ok(same) = compare_texts(path, target, Some(old), Some(old), &options) {
         assert!(

@@ -270,5 +270,6 @@ fn load_finding(e: &LoadError) -> Finding {
         object: None,
         spec_hint: None,
         exempted: None,
+        related: Vec::new(),
     }
 }

@@ -22,6 +22,9 @@ use super::objects::Object;
 /// The label that names an app's instance (`<app>-<env>`).
 pub const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 
+/// The label that names the version of an app; a release changes it on every object.
+pub const VERSION_LABEL: &str = "app.kubernetes.io/version";
+
 /// Which part of the identity changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,6 +33,19 @@ pub enum Part {
     Namespace,
     /// The `app.kubernetes.io/instance` label value.
     Instance,
+    /// The `app.kubernetes.io/version` label value, changed on every object of a file.
+    Version,
+}
+
+impl Part {
+    /// How the part is named in output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Namespace => "namespace",
+            Part::Instance => "instance label",
+            Part::Version => VERSION_LABEL,
+        }
+    }
 }
 
 /// One part of the identity, old and new.
@@ -45,11 +61,7 @@ pub struct Change {
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.part {
-            Part::Namespace => "namespace",
-            Part::Instance => "instance label",
-        };
-        write!(f, "{what} {} -> {}", self.old, self.new)
+        write!(f, "{} {} -> {}", self.part.label(), self.old, self.new)
     }
 }
 
@@ -66,8 +78,10 @@ pub fn changes(old: &[Object], new: &[Object]) -> Vec<Change> {
             new: n,
         });
     }
-    if let (Some(o), Some(n)) = (only(instances(old)), only(instances(new)))
-        && o != n
+    if let (Some(o), Some(n)) = (
+        only(label_values(old, INSTANCE_LABEL)),
+        only(label_values(new, INSTANCE_LABEL)),
+    ) && o != n
     {
         out.push(Change {
             part: Part::Instance,
@@ -78,6 +92,22 @@ pub fn changes(old: &[Object], new: &[Object]) -> Vec<Change> {
     out
 }
 
+/// The version label change of a file: named when the Kubernetes objects carrying
+/// `app.kubernetes.io/version` have one value on each side and the two differ (a release that
+/// changes the version of everything). Objects without the label (a `Namespace`) do not
+/// count.
+pub fn version_change(old: &[Object], new: &[Object]) -> Option<Change> {
+    let (o, n) = (
+        only(label_values(old, VERSION_LABEL))?,
+        only(label_values(new, VERSION_LABEL))?,
+    );
+    (o != n).then_some(Change {
+        part: Part::Version,
+        old: o,
+        new: n,
+    })
+}
+
 /// Rewrites `objects` (the old side) to the new identity; returns the changes that applied
 /// to at least one of them.
 pub fn apply(objects: &mut [Object], changes: &[Change]) -> Vec<Change> {
@@ -86,7 +116,13 @@ pub fn apply(objects: &mut [Object], changes: &[Change]) -> Vec<Change> {
         for (i, change) in changes.iter().enumerate() {
             let hit = match change.part {
                 Part::Namespace => rename_namespace(object, &change.old, &change.new),
-                Part::Instance => replace_instance(&mut object.value, &change.old, &change.new),
+                Part::Instance => {
+                    replace_label(&mut object.value, INSTANCE_LABEL, &change.old, &change.new)
+                }
+                Part::Version => {
+                    object.target == Target::Kubernetes
+                        && replace_label(&mut object.value, VERSION_LABEL, &change.old, &change.new)
+                }
             };
             if hit {
                 applied.insert(i);
@@ -125,15 +161,15 @@ fn namespaces(objects: &[Object]) -> BTreeSet<String> {
         .collect()
 }
 
-/// The values of the instance label on the Kubernetes objects.
-fn instances(objects: &[Object]) -> BTreeSet<String> {
+/// The values of a label on the Kubernetes objects.
+fn label_values(objects: &[Object], label: &str) -> BTreeSet<String> {
     objects
         .iter()
         .filter(|o| o.target == Target::Kubernetes)
         .filter_map(|o| {
             o.value
                 .pointer("/metadata/labels")?
-                .get(INSTANCE_LABEL)?
+                .get(label)?
                 .as_str()
                 .map(str::to_string)
         })
@@ -168,23 +204,23 @@ fn rename_namespace(object: &mut Object, old: &str, new: &str) -> bool {
     hit
 }
 
-/// Sets every `app.kubernetes.io/instance: old` in any map of the value to `new`.
-fn replace_instance(value: &mut Value, old: &str, new: &str) -> bool {
+/// Sets every `<label>: old` in any map of the value to `new`.
+fn replace_label(value: &mut Value, label: &str, old: &str, new: &str) -> bool {
     match value {
         Value::Object(map) => {
             let mut hit = false;
             for (key, v) in map.iter_mut() {
-                if key == INSTANCE_LABEL {
+                if key == label {
                     hit |= set_if(Some(v), old, new);
                 } else {
-                    hit |= replace_instance(v, old, new);
+                    hit |= replace_label(v, label, old, new);
                 }
             }
             hit
         }
         Value::Array(items) => items
             .iter_mut()
-            .fold(false, |hit, v| replace_instance(v, old, new) | hit),
+            .fold(false, |hit, v| replace_label(v, label, old, new) | hit),
         _ => false,
     }
 }

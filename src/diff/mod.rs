@@ -17,8 +17,11 @@
 //! file), two files or folders ([`paths`]), or a workspace's environments rendered fresh,
 //! against `golden/` or against each other ([`workspace`]).
 
+pub mod checksum;
 pub mod format;
+pub mod git;
 pub mod identity;
+pub mod ignore;
 pub mod immutable;
 pub mod mask;
 pub mod objects;
@@ -38,7 +41,7 @@ pub use format::{Format, FormatOptions, render};
 pub use paths::compare_paths;
 
 /// How a diff is built.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Print secret values instead of masked markers (`--show-secrets`).
     pub show_secrets: bool,
@@ -50,6 +53,12 @@ pub struct Options {
     /// environment-vs-environment diff and name it once per file ([`identity`]); `--env/
     /// --against` set it unless `--show-identity` is given.
     pub fold_identity: bool,
+    /// Fold an `app.kubernetes.io/version` label change that holds for every object of a
+    /// file out of the object diffs and name it once per file ([`identity`]); `diff` sets it
+    /// unless `--show-identity` is given.
+    pub fold_version: bool,
+    /// Fields left out of the diff ([`ignore`]): their changes count for nothing.
+    pub ignore: Vec<ignore::IgnoreRule>,
 }
 
 pub use crate::manifest::Target;
@@ -158,6 +167,10 @@ pub struct FieldChange {
     /// ([`immutable`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immutable: Option<&'static str>,
+    /// What stands behind the change, when the diff can tell (the ConfigMap a changed config
+    /// checksum stands for, [`checksum`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A change of one field.
@@ -210,9 +223,16 @@ pub struct FileDiff {
 }
 
 impl FileDiff {
-    /// Whether nothing differs.
+    /// Whether nothing differs: no object, and no version label changed throughout.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.objects.is_empty() && !self.version_changed()
+    }
+
+    /// Whether a version label change was folded out of the file's objects.
+    pub fn version_changed(&self) -> bool {
+        self.identity
+            .iter()
+            .any(|c| c.part == identity::Part::Version)
     }
 }
 
@@ -270,13 +290,23 @@ pub struct Summary {
     pub total: Counts,
     /// Per kind, sorted by kind.
     pub kinds: BTreeMap<String, Counts>,
+    /// Files whose objects all changed their `app.kubernetes.io/version` label (named once
+    /// per file, not counted per object).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub versions: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
     /// Counts the objects of file diffs.
     pub fn of<'a>(files: impl IntoIterator<Item = &'a FileDiff>) -> Summary {
         let mut summary = Summary::default();
-        for object in files.into_iter().flat_map(|f| &f.objects) {
+        let files: Vec<&FileDiff> = files.into_iter().collect();
+        summary.versions = files.iter().filter(|f| f.version_changed()).count();
+        for object in files.iter().flat_map(|f| &f.objects) {
             summary.total.add(object.change);
             summary
                 .kinds
@@ -289,7 +319,7 @@ impl Summary {
 
     /// Whether anything differs.
     pub fn has_differences(&self) -> bool {
-        self.total.total() > 0
+        self.total.total() > 0 || self.versions > 0
     }
 }
 
@@ -299,12 +329,24 @@ impl fmt::Display for Summary {
         if !self.has_differences() {
             return f.write_str("no differences");
         }
+        let versions = match self.versions {
+            0 => String::new(),
+            1 => format!("{} changed throughout 1 file", identity::VERSION_LABEL),
+            n => format!("{} changed throughout {n} files", identity::VERSION_LABEL),
+        };
+        if self.total.total() == 0 {
+            return f.write_str(&versions);
+        }
         let kinds: Vec<String> = self
             .kinds
             .iter()
             .map(|(kind, counts)| format!("{kind}: {counts}"))
             .collect();
-        write!(f, "{} ({})", self.total, kinds.join("; "))
+        write!(f, "{} ({})", self.total, kinds.join("; "))?;
+        if !versions.is_empty() {
+            write!(f, "; {versions}")?;
+        }
+        Ok(())
     }
 }
 
@@ -360,14 +402,21 @@ pub fn file_diff(
     target: Target,
     paths: (Option<&str>, Option<&str>),
     objects: (Vec<objects::Object>, Vec<objects::Object>),
-    identity: Vec<identity::Change>,
+    mut identity: Vec<identity::Change>,
     options: &Options,
 ) -> Result<FileDiff, LoadError> {
-    let mut objects: Vec<ObjectDiff> = compare_objects(objects.0, objects.1, options)?
+    let (mut old_objects, new_objects) = objects;
+    if options.fold_version && target == Target::Kubernetes {
+        identity.extend(fold_version(&mut old_objects, &new_objects));
+    }
+    let mut objects: Vec<ObjectDiff> = compare_objects(old_objects, new_objects, options)?
         .into_iter()
         .map(|(diff, _)| diff)
         .collect();
     objects.sort_by(|a, b| a.id.cmp(&b.id));
+    if target == Target::Kubernetes {
+        checksum::explain(&mut objects);
+    }
     Ok(FileDiff {
         path: path.to_string(),
         old_path: paths.0.map(str::to_string),
@@ -376,6 +425,15 @@ pub fn file_diff(
         objects,
         identity,
     })
+}
+
+/// Folds a version label change that holds for every object (see
+/// [`identity::version_change`]) into the old objects; returns it when it applied.
+pub fn fold_version(old: &mut [objects::Object], new: &[objects::Object]) -> Vec<identity::Change> {
+    match identity::version_change(old, new) {
+        Some(change) => identity::apply(old, std::slice::from_ref(&change)),
+        None => Vec::new(),
+    }
 }
 
 /// Matches two pools of objects by identity and diffs them. Each object diff comes with the

@@ -221,13 +221,17 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
     let (old_files, new_files) = load_folders(old, new)?;
     let old_rels: BTreeSet<String> = old_files.iter().map(|f| f.rel.clone()).collect();
     let new_rels: BTreeSet<String> = new_files.iter().map(|f| f.rel.clone()).collect();
-    let file_diff = |rel: &str, target: Target, objects: Vec<ObjectDiff>| FileDiff {
+    let mut versions: BTreeMap<String, Vec<super::identity::Change>> = BTreeMap::new();
+    let file_diff = |rel: &str,
+                     target: Target,
+                     objects: Vec<ObjectDiff>,
+                     identity: Vec<super::identity::Change>| FileDiff {
         path: rel.to_string(),
         old_path: old_rels.contains(rel).then(|| display(old, rel)),
         new_path: new_rels.contains(rel).then(|| display(new, rel)),
         target,
         objects,
-        identity: Vec::new(),
+        identity,
     };
 
     let mut old_pool = Vec::new();
@@ -262,8 +266,39 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
         }
     }
 
+    if options.fold_version {
+        // A version label changed on every object of a file is named once for that file.
+        let files: BTreeSet<String> = old_pool.iter().map(|o| o.file.clone()).collect();
+        for file in files {
+            let new_objects: Vec<Object> = new_pool
+                .iter()
+                .filter(|o| o.file == file)
+                .cloned()
+                .collect();
+            let mut old_objects: Vec<Object> = old_pool
+                .iter()
+                .filter(|o| o.file == file)
+                .cloned()
+                .collect();
+            let folded = super::fold_version(&mut old_objects, &new_objects);
+            if folded.is_empty() {
+                continue;
+            }
+            old_pool.retain(|o| o.file != file);
+            old_pool.extend(old_objects);
+            versions.insert(file, folded);
+        }
+    }
     let mut by_file: BTreeMap<String, (Target, Vec<ObjectDiff>)> = BTreeMap::new();
-    for (diff, file) in compare_objects(old_pool, new_pool, options)? {
+    for file in versions.keys() {
+        by_file.insert(file.clone(), (Target::Kubernetes, Vec::new()));
+    }
+    let (mut diffs, files): (Vec<ObjectDiff>, Vec<String>) =
+        compare_objects(old_pool, new_pool, options)?
+            .into_iter()
+            .unzip();
+    super::checksum::explain(&mut diffs);
+    for (diff, file) in diffs.into_iter().zip(files) {
         by_file
             .entry(file)
             .or_insert((Target::Kubernetes, Vec::new()))
@@ -283,7 +318,8 @@ fn compare_folders(old: &Path, new: &Path, options: &Options) -> Result<Vec<File
         .into_iter()
         .map(|(rel, (target, mut objects))| {
             objects.sort_by(|a, b| a.id.cmp(&b.id));
-            file_diff(&rel, target, objects)
+            let identity = versions.remove(&rel).unwrap_or_default();
+            file_diff(&rel, target, objects, identity)
         })
         .collect())
 }

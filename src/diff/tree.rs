@@ -117,6 +117,8 @@ fn match_key(old: &[Value], new: &[Value]) -> Option<&'static str> {
 /// Walks two values, collecting field changes.
 struct Walk<'a> {
     options: &'a Options,
+    /// The kind of the objects compared, for kind-restricted ignore rules.
+    kind: &'a str,
     path: Vec<Seg>,
     changes: Vec<FieldChange>,
 }
@@ -124,6 +126,18 @@ struct Walk<'a> {
 impl Walk<'_> {
     fn reveal(&self) -> bool {
         self.options.show_secrets
+    }
+
+    /// Whether an ignore rule covers the field at the current path.
+    fn ignored(&self) -> bool {
+        if self.options.ignore.is_empty() {
+            return false;
+        }
+        let path = path_string(&self.path);
+        self.options
+            .ignore
+            .iter()
+            .any(|rule| rule.matches(self.kind, &path))
     }
 
     fn mask_one(&self, value: &Value, secrecy: Secrecy, masked: &mut bool) -> Value {
@@ -141,21 +155,30 @@ impl Walk<'_> {
             change,
             masked,
             immutable: None,
+            note: None,
         });
     }
 
-    fn added(&mut self, value: &Value, pointer: &str, secrecy: Secrecy) -> Value {
+    /// An added field, as shown; `None` when it is ignored (it is left out of both sides).
+    fn added(&mut self, value: &Value, pointer: &str, secrecy: Secrecy) -> Option<Value> {
+        if self.ignored() {
+            return None;
+        }
         let mut masked = false;
         let shown = self.mask_one(value, secrecy, &mut masked);
         self.push(pointer, Change::Added { new: shown.clone() }, masked);
-        shown
+        Some(shown)
     }
 
-    fn removed(&mut self, value: &Value, pointer: &str, secrecy: Secrecy) -> Value {
+    /// A removed field, as shown, and whether it is ignored (then the new side keeps it too).
+    fn removed(&mut self, value: &Value, pointer: &str, secrecy: Secrecy) -> (Value, bool) {
         let mut masked = false;
         let shown = self.mask_one(value, secrecy, &mut masked);
+        if self.ignored() {
+            return (shown, true);
+        }
         self.push(pointer, Change::Removed { old: shown.clone() }, masked);
-        shown
+        (shown, false)
     }
 
     /// Compares two values; returns both sides masked, the new one aligned with the old.
@@ -167,7 +190,8 @@ impl Walk<'_> {
         new_ptr: &str,
         secrecy: Secrecy,
     ) -> (Value, Value) {
-        if old == new {
+        if old == new || self.ignored() {
+            // An ignored field shows its old value on both sides: no change.
             let mut masked = false;
             let shown = self.mask_one(old, secrecy, &mut masked);
             return (shown.clone(), shown);
@@ -201,7 +225,10 @@ impl Walk<'_> {
                     new_out.insert(key.clone(), b);
                 }
                 None => {
-                    let shown = self.removed(old_value, &old_child, child);
+                    let (shown, ignored) = self.removed(old_value, &old_child, child);
+                    if ignored {
+                        new_out.insert(key.clone(), shown.clone());
+                    }
                     old_out.insert(key.clone(), shown);
                 }
             }
@@ -213,8 +240,9 @@ impl Walk<'_> {
             }
             let child = mask::child_of_map(secrecy, key, &[old, new]);
             self.path.push(Seg::Key(key.clone()));
-            let shown = self.added(new_value, &child_pointer(new_ptr, key), child);
-            new_out.insert(key.clone(), shown);
+            if let Some(shown) = self.added(new_value, &child_pointer(new_ptr, key), child) {
+                new_out.insert(key.clone(), shown);
+            }
             self.path.pop();
         }
         (Value::Object(old_out), Value::Object(new_out))
@@ -252,8 +280,14 @@ impl Walk<'_> {
                     old_out.push(a);
                     new_out.push(b);
                 }
-                (Some(o), None) => old_out.push(self.removed(o, &old_child, item_secrecy)),
-                (None, Some(n)) => new_out.push(self.added(n, &new_child, item_secrecy)),
+                (Some(o), None) => {
+                    let (shown, ignored) = self.removed(o, &old_child, item_secrecy);
+                    if ignored {
+                        new_out.push(shown.clone());
+                    }
+                    old_out.push(shown);
+                }
+                (None, Some(n)) => new_out.extend(self.added(n, &new_child, item_secrecy)),
                 (None, None) => {}
             }
             self.path.pop();
@@ -293,7 +327,13 @@ impl Walk<'_> {
                     old_out.push(a);
                     new_out.push(b);
                 }
-                None => old_out.push(self.removed(item, &old_child, secrecy)),
+                None => {
+                    let (shown, ignored) = self.removed(item, &old_child, secrecy);
+                    if ignored {
+                        new_out.push(shown.clone());
+                    }
+                    old_out.push(shown);
+                }
             }
             self.path.pop();
         }
@@ -306,7 +346,7 @@ impl Walk<'_> {
                 id: item_id(item, key).unwrap_or_default(),
             });
             let shown = self.added(item, &child_pointer(new_ptr, &j.to_string()), secrecy);
-            new_out.push(shown);
+            new_out.extend(shown);
             self.path.pop();
         }
         let ordered =
@@ -491,6 +531,7 @@ fn root_secrecy(object: &Object) -> Secrecy {
 pub fn diff_objects(old: &Object, new: &Object, renamed: bool, options: &Options) -> ObjectDiff {
     let mut walk = Walk {
         options,
+        kind: &new.id.kind,
         path: Vec::new(),
         changes: Vec::new(),
     };

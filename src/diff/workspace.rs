@@ -120,6 +120,102 @@ pub fn env_vs_env(
     Ok(WorkspaceDiff { files, errors })
 }
 
+/// One side of a revision-vs-working-tree diff: a workspace (none when the revision has no
+/// `environments/`) and how errors name the side.
+pub struct Side<'a> {
+    /// The workspace, when the side has one.
+    pub workspace: Option<&'a Workspace>,
+    /// How messages name the side: ``at `main` (--base)``, `in the working tree`.
+    pub label: &'a str,
+    /// How file names of the side are shown: `main:` for a revision, empty for the working
+    /// tree.
+    pub prefix: &'a str,
+}
+
+/// Compares the selected environments (`app` or `app/env`; all when none) rendered fresh
+/// from two workspaces: a git revision (`old`) and the working tree (`new`). An
+/// environment or app on one side only lists every object as added or removed. A
+/// selection must match an environment on at least one side.
+pub fn revision_vs_worktree(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    selections: &[String],
+    options: &Options,
+) -> anyhow::Result<WorkspaceDiff> {
+    let envs = |side: &Side<'_>| -> anyhow::Result<Vec<EnvId>> {
+        match side.workspace {
+            Some(w) => Ok(w.environments()?),
+            None => Ok(Vec::new()),
+        }
+    };
+    let (old_envs, new_envs) = (envs(old)?, envs(new)?);
+    let mut all: Vec<EnvId> = old_envs.iter().chain(&new_envs).cloned().collect();
+    all.sort();
+    all.dedup();
+    if all.is_empty() {
+        anyhow::bail!(
+            "no environments on either side: add `environments/<app>/<env>.yaml`, or compare folders of manifests with `--base REF -- DIR`"
+        );
+    }
+    let ids = crate::workspace::select_among(all, selections)?;
+    let mut errors = Vec::new();
+    let mut render_side = |side: &Side<'_>, have: &[EnvId]| -> anyhow::Result<Rendered> {
+        let Some(workspace) = side.workspace else {
+            return Ok(Rendered::new());
+        };
+        let wanted: Vec<EnvId> = ids.iter().filter(|id| have.contains(id)).cloned().collect();
+        if wanted.is_empty() {
+            return Ok(Rendered::new());
+        }
+        let renderer = Renderer::new(workspace)
+            .map_err(|e| anyhow::anyhow!("{} {}: {e}", side.label, side.prefix))?;
+        let mut rendered = Rendered::new();
+        for (id, result) in render::render_all(&renderer, workspace, &wanted) {
+            match result {
+                Ok(files) => {
+                    rendered.insert(id, files);
+                }
+                Err(err) => errors.push((id, format!("{}: {err}", side.label))),
+            }
+        }
+        Ok(rendered)
+    };
+    let old_rendered = render_side(old, &old_envs)?;
+    let new_rendered = render_side(new, &new_envs)?;
+    let failed: Vec<EnvId> = errors.iter().map(|(id, _)| id.clone()).collect();
+    let none = Vec::new();
+    let mut files = Vec::new();
+    for id in ids.iter().filter(|id| !failed.contains(id)) {
+        let old_files = old_rendered.get(id).unwrap_or(&none);
+        let new_files = new_rendered.get(id).unwrap_or(&none);
+        for target in crate::spec::Target::ALL {
+            let old_file = old_files.iter().find(|f| f.target == target);
+            let new_file = new_files.iter().find(|f| f.target == target);
+            let Some(path) = new_file.or(old_file).map(|f| f.path.clone()) else {
+                continue;
+            };
+            let old_name = old_file.map(|f| format!("{}{}", old.prefix, f.path));
+            let new_name = new_file.map(|f| format!("{}{}", new.prefix, f.path));
+            let diff = compare_named(
+                &path,
+                target.into(),
+                old_file
+                    .zip(old_name.as_deref())
+                    .map(|(f, n)| (n, f.text.as_str())),
+                new_file
+                    .zip(new_name.as_deref())
+                    .map(|(f, n)| (n, f.text.as_str())),
+                options,
+            )?;
+            if !diff.is_empty() {
+                files.push(diff);
+            }
+        }
+    }
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(WorkspaceDiff { files, errors })
+}
+
 /// Semantic diffs of the drift `check` found (see [`crate::golden::compare`]): one
 /// [`FileDiff`] per drifted file that differs in more than formatting and comments, golden
 /// on the old side, the render on the new side.

@@ -453,6 +453,7 @@ fn to_finding(
         object: Some(object),
         spec_hint: hit.spec_hint.map(str::to_string),
         exempted: None,
+        related: Vec::new(),
     };
     exemption::apply(
         set,

@@ -1058,6 +1058,13 @@ impl<'a> ObjectSet<'a> {
         !self.workloads.is_empty()
     }
 
+    /// Whether the set holds a workload that can be in a namespace (one of that namespace,
+    /// or one without a namespace, which is deployed into whichever it is applied to).
+    pub fn has_workloads_in(&self, namespace: &str) -> bool {
+        let scope = scope_of(&self.strings, Some(namespace));
+        self.pods.postings.first(scope, EVERY, EVERY).is_some()
+    }
+
     /// The workloads in a namespace whose pods can satisfy a selector (see
     /// [`Workload::pods_match`]), in document order. Only the workloads listed under the
     /// selector's most selective requirement are checked.

@@ -44,6 +44,7 @@ static RULES: &[&dyn Rule] = &[
     &HpaTargetExists,
     &PdbSelectsPods,
     &ServicemonitorSelectsService,
+    &NetworkpolicySelectsPods,
 ];
 
 /// Every rule, in code order.

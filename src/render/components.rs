@@ -977,7 +977,7 @@ fn compose_service(spec: &Spec, connections: &Connections, key: &str, c: &Compon
         .map(|d| {
             let healthy = match spec.components.get(d) {
                 Some(other) => has_compose_healthcheck(other),
-                None => spec.compose.as_ref().is_some_and(|x| x.healthcheck.is_some()),
+                None => spec.has_compose_healthcheck(),
             };
             json!({"name": d, "condition": if healthy { "service_healthy" } else { "service_started" }})
         })

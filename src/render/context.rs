@@ -801,25 +801,11 @@ fn compose(spec: &Spec, name: &str, connections: &Connections) -> Value {
         .resources
         .as_ref()
         .and_then(|r| compose_resources(&r.requests));
-    let mut named_volumes: Vec<String> = Vec::new();
-    let mut note_volume = |v: &str| {
-        if let Some((source, _)) = v.split_once(':') {
-            if !source.is_empty()
-                && !source.starts_with(['.', '/', '~', '$'])
-                && !named_volumes.iter().any(|n| n == source)
-            {
-                named_volumes.push(source.to_string());
-            }
-        }
-    };
-    for v in &c.volumes {
-        note_volume(v);
-    }
+    let networks = super::compose_networks::networks(spec, name, connections);
+    let service_networks =
+        |service: &str| networks.services.get(service).cloned().unwrap_or_default();
     let mut dependencies = Map::new();
     for (dep_name, d) in &c.dependencies {
-        for v in &d.volumes {
-            note_volume(v);
-        }
         let env: BTreeMap<String, Value> = d
             .environment
             .iter()
@@ -834,19 +820,19 @@ fn compose(spec: &Spec, name: &str, connections: &Connections) -> Value {
                 "ports": d.ports,
                 "volumes": d.volumes,
                 "healthcheck": d.healthcheck.as_ref().map(compose_healthcheck),
+                "networks": service_networks(dep_name),
             }),
         );
     }
-    let components = super::components::compose(spec, connections);
-    for c in &components {
-        for v in c["namedVolumes"].as_array().into_iter().flatten() {
-            if let Some(v) = v.as_str() {
-                if !named_volumes.iter().any(|n| n == v) {
-                    named_volumes.push(v.to_string());
-                }
-            }
-        }
+    let mut components = super::components::compose(spec, connections);
+    for c in &mut components {
+        let networks = c["name"].as_str().map(service_networks).unwrap_or_default();
+        c["networks"] = json!(networks);
     }
+    let mut named_volumes: Vec<String> = crate::spec::compose::named_volumes(spec)
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
     named_volumes.sort();
     let mut depends_on: Vec<Value> = c
         .depends_on
@@ -898,6 +884,9 @@ fn compose(spec: &Spec, name: &str, connections: &Connections) -> Value {
         "dependencies": dependencies,
         "dependsOn": depends_on,
         "components": components,
+        "networks": service_networks(name),
+        "namedNetworks": networks.declared,
+        "otherAppServices": networks.other_apps.iter().map(|(s, n)| json!({"name": s, "networks": n})).collect::<Vec<_>>(),
     })
 }
 

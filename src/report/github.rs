@@ -55,6 +55,9 @@ fn command(f: &Finding) -> String {
     {
         message = format!("{object}: {message}");
     }
+    for r in &f.related {
+        let _ = write!(message, "\n{}: {}", r.label, r.location);
+    }
     if let Some(help) = &f.help {
         let _ = write!(message, "\nhelp: {help}");
     }

@@ -81,6 +81,9 @@ fn issue<'a>(report: &'a Report, f: &'a Finding, seen: &mut HashMap<String, usiz
         description.push_str(": ");
     }
     description.push_str(&f.message);
+    for r in &f.related {
+        description.push_str(&format!(" ({}: {})", r.label, r.location));
+    }
     if let Some(help) = &f.help {
         if !description.ends_with(['.', '!', '?']) {
             description.push('.');

@@ -18,13 +18,16 @@
 //!     {"code": "SS103", "rule": "latest-tag", "severity": "error", "message": "...",
 //!      "help": null, "file": "a.yaml", "line": 20, "column": 16, "pointer": "/spec/...",
 //!      "object": "Deployment/web", "spec": null,
+//!      "related": [{"label": "rendered", "file": "golden/...", "line": 20, "column": 16}],
 //!      "exempted": {"reason": "...", "source": "...", "expires": null}}
 //!   ]
 //! }
 //! ```
 //!
 //! `summary.findings` counts exempted findings only under `exempted`; `exempted` is `null`
-//! for findings that are not exempted. Findings and resources keep the report's order.
+//! for findings that are not exempted. `related` is the one field present only when it has
+//! entries: further places a finding concerns (`check` findings that point at the spec list
+//! the line of the rendered output, in its golden copy). Findings and resources keep the report's order.
 
 use serde::Serialize;
 
@@ -97,7 +100,17 @@ struct FindingEntry<'a> {
     pointer: Option<&'a str>,
     object: Option<&'a str>,
     spec: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedEntry<'a>>,
     exempted: Option<ExemptionEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedEntry<'a> {
+    label: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
 }
 
 #[derive(Serialize)]
@@ -119,22 +132,34 @@ fn each_resource<S: serde::Serializer>(resources: &&[Resource], s: S) -> Result<
 }
 
 fn each_finding<S: serde::Serializer>(findings: &&[Finding], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(findings.iter().map(|f| FindingEntry {
-        code: &f.rule.code,
-        rule: &f.rule.name,
-        severity: f.severity,
-        message: &f.message,
-        help: f.help.as_deref(),
-        file: f.location.as_ref().map(|l| l.file.as_str()),
-        line: f.location.as_ref().map(|l| l.line),
-        column: f.location.as_ref().map(|l| l.col),
-        pointer: f.pointer.as_deref(),
-        object: f.object.as_deref(),
-        spec: f.spec_hint.as_deref(),
-        exempted: f.exempted.as_ref().map(|e: &Exemption| ExemptionEntry {
-            reason: &e.reason,
-            source: &e.source,
-            expires: e.expires.as_deref(),
-        }),
+    s.collect_seq(findings.iter().map(|f| {
+        FindingEntry {
+            code: &f.rule.code,
+            rule: &f.rule.name,
+            severity: f.severity,
+            message: &f.message,
+            help: f.help.as_deref(),
+            file: f.location.as_ref().map(|l| l.file.as_str()),
+            line: f.location.as_ref().map(|l| l.line),
+            column: f.location.as_ref().map(|l| l.col),
+            pointer: f.pointer.as_deref(),
+            object: f.object.as_deref(),
+            spec: f.spec_hint.as_deref(),
+            related: f
+                .related
+                .iter()
+                .map(|r| RelatedEntry {
+                    label: &r.label,
+                    file: &r.location.file,
+                    line: r.location.line,
+                    column: r.location.col,
+                })
+                .collect(),
+            exempted: f.exempted.as_ref().map(|e: &Exemption| ExemptionEntry {
+                reason: &e.reason,
+                source: &e.source,
+                expires: e.expires.as_deref(),
+            }),
+        }
     }))
 }

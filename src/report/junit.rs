@@ -274,6 +274,9 @@ fn finding_lines(out: &mut String, f: &Finding) {
         "{}[{}/{}]: {}",
         f.severity, f.rule.code, f.rule.name, f.message
     );
+    for r in &f.related {
+        let _ = writeln!(out, "  {}: {}", r.label, r.location);
+    }
     if let Some(help) = &f.help {
         let _ = writeln!(out, "  help: {help}");
     }

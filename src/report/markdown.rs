@@ -115,6 +115,14 @@ fn rule(f: &Finding) -> String {
 /// The message, with help on a second line of the cell.
 fn message(f: &Finding) -> String {
     let mut text = cell(&f.message);
+    for r in &f.related {
+        let _ = write!(
+            text,
+            "<br>{}: {}",
+            cell(&r.label),
+            cell(&r.location.to_string())
+        );
+    }
     if let Some(help) = &f.help {
         let _ = write!(text, "<br>help: {}", cell(help));
     }

@@ -110,6 +110,29 @@ pub struct Finding {
     /// Set when an exemption accepted the finding; it then does not fail the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exempted: Option<Exemption>,
+    /// Further places the finding concerns: for rendered output whose finding points at the
+    /// spec, the line of the rendered file (in its golden copy).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A further place a finding concerns, with what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// What the place is, one word: `rendered` for the line of the rendered output.
+    pub label: String,
+    /// Where it is (a file that exists in the workspace).
+    pub location: Location,
+}
+
+impl Related {
+    /// The description formats that carry a message per place print (SARIF).
+    pub fn description(&self) -> String {
+        match self.label.as_str() {
+            "rendered" => format!("the rendered output ({})", self.location),
+            other => format!("{other} ({})", self.location),
+        }
+    }
 }
 
 /// The validation status of one resource (one document, or one item of a `List`).

@@ -197,6 +197,24 @@ fn result(f: &Finding, rule_index: usize, loc: &Location) -> Value {
         );
     }
     result.insert("locations".into(), json!([location]));
+    if !f.related.is_empty() {
+        let related: Vec<Value> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({
+                    "id": i + 1,
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": artifact_uri(&r.location.file) },
+                        "region": { "startLine": r.location.line, "startColumn": r.location.col },
+                    },
+                    "message": { "text": r.description() },
+                })
+            })
+            .collect();
+        result.insert("relatedLocations".into(), Value::Array(related));
+    }
     if let Some(ex) = &f.exempted {
         let mut justification = ex.reason.clone();
         if let Some(expires) = &ex.expires {

@@ -212,6 +212,15 @@ fn finding_block(report: &Report, f: &Finding, paint: Paint) -> String {
             paint.caret(f.severity)
         );
     }
+    for r in &f.related {
+        let label = format!("{}:", r.label);
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            paint.bold(&label),
+            clean(&r.location.to_string())
+        );
+    }
     if let Some(help) = &f.help {
         let _ = writeln!(out, "  {} {}", paint.bold("help:"), clean(help));
     }

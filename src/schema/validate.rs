@@ -130,6 +130,7 @@ impl ResourceResult {
                 object: None,
                 spec_hint: None,
                 exempted: None,
+                related: Vec::new(),
             }],
         }
     }
@@ -354,6 +355,7 @@ impl Registry {
             object: Some(object()),
             spec_hint: None,
             exempted: None,
+            related: Vec::new(),
         };
         let Some(target) = target else {
             let message = "not a Kubernetes resource (no apiVersion and kind), nor a Compose file (no services)".to_string();
@@ -515,6 +517,7 @@ impl Registry {
                     object: Some(object.clone()),
                     spec_hint: None,
                     exempted: None,
+                    related: Vec::new(),
                 }
             })
             .collect();
@@ -601,6 +604,7 @@ pub fn duplicate_key_finding(docs: &[Document], duplicate: &DuplicateKey) -> Fin
         object,
         spec_hint: None,
         exempted: None,
+        related: Vec::new(),
     }
 }
 

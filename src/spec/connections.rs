@@ -92,6 +92,9 @@ pub struct WorkloadTarget {
     pub on_kubernetes: bool,
     /// Whether the target has a Compose health check (clients wait until it is healthy).
     pub compose_healthy: bool,
+    /// Whether the target's app puts Compose connection edges on networks of their own
+    /// (`compose.networkIsolation`).
+    pub compose_isolated: bool,
 }
 
 /// What a connection resolves to.
@@ -116,9 +119,11 @@ pub struct Endpoint {
     pub protocol: Protocol,
     /// The address on Kubernetes, when the target has one there.
     pub kubernetes: Option<HostPort>,
-    /// The address on Compose, when the target is a service of the same Compose file.
+    /// The address on Compose, when the target is a Compose service (of this app's file, or
+    /// of the other app's file that this one is used with).
     pub compose: Option<HostPort>,
-    /// The Compose service a client waits for (a component or the app of this app).
+    /// The Compose service a client waits for (a component or the app's own service, of
+    /// this app or another).
     pub compose_service: Option<String>,
 }
 
@@ -208,26 +213,6 @@ fn component_service(key: &str, c: &Component, port: &str) -> Option<(String, bo
     }
 }
 
-/// The labels that select a workload's pods: `app.kubernetes.io/name` (the app's name or the
-/// component key) and `app.kubernetes.io/instance` (`<name>-<env>`), or the selector labels
-/// a component adopted.
-pub fn pod_selector(
-    name: &str,
-    component: Option<&Component>,
-    env: &str,
-) -> BTreeMap<String, String> {
-    match component {
-        Some(c) if !c.selector_labels.is_empty() => c.selector_labels.clone(),
-        _ => BTreeMap::from([
-            (
-                "app.kubernetes.io/instance".to_string(),
-                format!("{name}-{env}"),
-            ),
-            ("app.kubernetes.io/name".to_string(), name.to_string()),
-        ]),
-    }
-}
-
 /// The labels that select the pods of an app's own workload: its adopted selector labels, or
 /// name and instance; under a Flagger canary without the labels Flagger rewrites. Flagger
 /// serves from its copy of the Deployment (`<name>-primary`), whose pods' `app`, `name` and
@@ -235,11 +220,7 @@ pub fn pod_selector(
 /// `app.kubernetes.io/instance`) as they are, so those select the pods of both. When no
 /// other label is left the selector stays whole.
 pub fn app_pod_selector(spec: &Spec, name: &str, env: &str) -> BTreeMap<String, String> {
-    let mut selector = if spec.selector_labels.is_empty() {
-        pod_selector(name, None, env)
-    } else {
-        spec.selector_labels.clone()
-    };
+    let mut selector = workload_selector(spec, name, env, None);
     if spec
         .rollout
         .canary
@@ -506,8 +487,8 @@ fn resolve(
                 host: qualify(service),
                 port: port.service_port.unwrap_or(port.container_port),
             });
-            let on_compose = same_app && s.targets.contains(&Target::Compose);
-            let healthy = s.compose.as_ref().is_some_and(|c| c.healthcheck.is_some());
+            let on_compose = s.targets.contains(&Target::Compose);
+            let healthy = s.has_compose_healthcheck();
             let selector = app_pod_selector(s, &target_app_name, ws.env);
             (
                 k8s,
@@ -533,8 +514,11 @@ fn resolve(
             } else {
                 None
             };
-            let on_compose = same_app && renders(s, c, Target::Compose);
-            let selector = pod_selector(k, Some(c), ws.env);
+            // Another app's component is a service of that app's Compose file, which exists
+            // when that app renders for Compose.
+            let on_compose = renders(s, c, Target::Compose)
+                && (same_app || s.targets.contains(&Target::Compose));
+            let selector = workload_selector(s, &target_app_name, ws.env, Some((k, c)));
             (
                 k8s,
                 on_k8s,
@@ -560,6 +544,7 @@ fn resolve(
             selector,
             on_kubernetes,
             compose_healthy,
+            compose_isolated: target_spec.compose_isolated(),
         }),
         pod_port: port.container_port,
         protocol: port.protocol,
@@ -656,7 +641,9 @@ pub fn add_clients(
                 workload: workload.to_string(),
                 namespace: client.namespace.clone(),
                 selector: match component {
-                    Some(_) => pod_selector(workload, component, ws.env),
+                    Some(c) => {
+                        workload_selector(client, client_ws.app_name, ws.env, Some((workload, c)))
+                    }
                     None => app_pod_selector(client, workload, ws.env),
                 },
                 pod_port,
@@ -666,6 +653,29 @@ pub fn add_clients(
             entry.dedup();
         }
     }
+}
+
+/// The labels that select a workload's pods on Kubernetes: the app's own (`None`) or a
+/// component's (`selectorLabels` when it adopts running objects).
+pub fn workload_selector(
+    spec: &Spec,
+    app_name: &str,
+    env: &str,
+    component: Option<(&str, &Component)>,
+) -> BTreeMap<String, String> {
+    let name = match component {
+        Some((_, c)) if !c.selector_labels.is_empty() => return c.selector_labels.clone(),
+        Some((key, _)) => key,
+        None if !spec.selector_labels.is_empty() => return spec.selector_labels.clone(),
+        None => app_name,
+    };
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/instance".to_string(),
+            format!("{name}-{env}"),
+        ),
+        ("app.kubernetes.io/name".to_string(), name.to_string()),
+    ])
 }
 
 fn external(key: &str, conn: &Connection, at: &str, report: &mut Report<'_>) -> Option<Endpoint> {
@@ -781,7 +791,10 @@ fn check_addresses(spec: &Spec, app_name: &str, all: &Connections, report: &mut 
                 let why = match &e.kind {
                     EndpointKind::Cidr(_) => "an address range has no host to write".to_string(),
                     EndpointKind::Workload(w) if !w.same_app && *t == Target::Compose => {
-                        "another app's services are not in this Compose file".to_string()
+                        format!(
+                            "app `{}` has no Compose service for it (its spec or the component's `targets` lacks `compose`)",
+                            w.app
+                        )
                     }
                     _ => format!("the target has no {platform} Service or service for its port"),
                 };

@@ -51,6 +51,10 @@ pub struct Environment {
     /// With `networkPolicies`, the workloads of other apps (of the same environment) that
     /// connect to each workload of this app; empty without.
     pub clients: super::connections::Clients,
+    /// The other apps (folder names) whose Compose files this app's Compose file is used
+    /// with, because its services depend on theirs (empty for an app loaded only to check
+    /// another app's connections to it).
+    pub compose_with: Vec<String>,
 }
 
 impl Environment {
@@ -516,7 +520,7 @@ fn load_checked(
                 super::checks::check_spec(&spec, &mut report);
                 let app_name = spec.name.as_deref().unwrap_or(&id.app);
                 super::component_checks::check_components(&spec, app_name, &mut report);
-                let (connections, clients) = match loader {
+                let (connections, clients, compose_with) = match loader {
                     Some(loader) => {
                         let ws = super::connections::Workspace {
                             env: &id.env,
@@ -524,10 +528,14 @@ fn load_checked(
                             app_name,
                             other_apps: loader.other_apps(&id.app),
                         };
-                        let connections = super::connections::check(
+                        let mut peers = |app: &str| loader.peer(app, &id.env);
+                        let connections =
+                            super::connections::check(&spec, &ws, &mut peers, &mut report);
+                        let compose_with = super::compose::used_with(
                             &spec,
                             &ws,
-                            &mut |app| loader.peer(app, &id.env),
+                            &connections,
+                            &mut peers,
                             &mut report,
                         );
                         let clients = if spec.network_policies {
@@ -535,7 +543,7 @@ fn load_checked(
                         } else {
                             Default::default()
                         };
-                        (connections, clients)
+                        (connections, clients, compose_with)
                     }
                     None => Default::default(),
                 };
@@ -547,6 +555,7 @@ fn load_checked(
                         files: files.to_vec(),
                         connections,
                         clients,
+                        compose_with,
                     });
                 }
             }

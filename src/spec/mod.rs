@@ -3,6 +3,7 @@
 
 pub mod checks;
 pub mod component_checks;
+pub mod compose;
 pub mod connections;
 pub mod extensions;
 pub mod key_path;

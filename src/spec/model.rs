@@ -226,6 +226,27 @@ pub struct Spec {
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Spec {
+    /// Whether the app's Compose service has a health check (its own, or an `exec` liveness
+    /// probe), so that services depending on it wait until it is healthy.
+    pub fn has_compose_healthcheck(&self) -> bool {
+        self.compose
+            .as_ref()
+            .is_some_and(|c| c.healthcheck.is_some())
+            || self
+                .probes
+                .liveness
+                .as_ref()
+                .is_some_and(|p| p.exec.is_some())
+    }
+
+    /// Whether the app's Compose file puts each connection edge on a network of its own
+    /// (`compose.networkIsolation`).
+    pub fn compose_isolated(&self) -> bool {
+        self.compose.as_ref().is_some_and(|c| c.network_isolation)
+    }
+}
+
 fn default_targets() -> Vec<Target> {
     vec![Target::Kubernetes]
 }
@@ -1171,6 +1192,12 @@ pub struct Compose {
     /// `exec` liveness probe is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Healthcheck>,
+    /// Put each edge of the connection graph (a declared connection, a dependency, a
+    /// `dependsOn`) on a network of its own, so that a service shares a network only with
+    /// the services it connects to and those that connect to it, instead of every service
+    /// sharing the default network. A service without edges gets a network of its own.
+    #[serde(default)]
+    pub network_isolation: bool,
 }
 
 /// Compose update order.

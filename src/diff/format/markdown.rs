@@ -14,7 +14,16 @@ pub fn render(files: &[&FileDiff]) -> String {
         out.push_str("No differences.\n");
         return out;
     }
-    out.push_str(&format!("**Summary:** {}\n\n", summary.total));
+    let headline = if summary.total.total() == 0 {
+        summary.to_string()
+    } else if summary.versions > 0 {
+        let full = summary.to_string();
+        let versions = full.rsplit("; ").next().unwrap_or_default().to_string();
+        format!("{}; {versions}", summary.total)
+    } else {
+        summary.total.to_string()
+    };
+    out.push_str(&format!("**Summary:** {headline}\n\n"));
     out.push_str("| kind | added | removed | changed | renamed |\n");
     out.push_str("| --- | ---: | ---: | ---: | ---: |\n");
     for (kind, counts) in &summary.kinds {

@@ -175,6 +175,9 @@ fn field_lines(field: &super::FieldChange, split: bool) -> Vec<Line> {
             }
         }
     }
+    if let Some(note) = &field.note {
+        out.push(Line::new(Kind::Context, 2, format!("= {note}")));
+    }
     if let Some(reason) = field.immutable {
         out.push(Line::new(
             Kind::Context,
@@ -234,13 +237,7 @@ pub(crate) fn identity_note(file: &FileDiff, code: impl Fn(&str) -> String) -> O
     let parts: Vec<String> = file
         .identity
         .iter()
-        .map(|c| {
-            let what = match c.part {
-                crate::diff::identity::Part::Namespace => "namespace",
-                crate::diff::identity::Part::Instance => "instance label",
-            };
-            format!("{what} {} -> {}", code(&c.old), code(&c.new))
-        })
+        .map(|c| format!("{} {} -> {}", c.part.label(), code(&c.old), code(&c.new)))
         .collect();
     Some(format!(
         "throughout: {} (--show-identity lists each)",
