@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes a generated workspace for the components benchmark (benches/components.sh).
 
-    benches/components.py DIR APPS [--components]
+    benches/components.py DIR APPS [--components] [--graph]
 
 APPS apps of three environments each (dev, qa, prod). Without --components each app is one
 hardened workload (today's single-component shape); with it each app also has five
 components: two Deployments with a sidecar, a StatefulSet with storage, a CronJob and a Job.
-Every spec is written to pass `check` clean, so the benchmark times a clean gate.
+With --graph as well, every prod renders NetworkPolicies and each app's `api` connects to its
+own `db` and to the next app's `api`, so every prod reads every other app's prod to find its
+clients. Every spec is written to pass `check` clean, so the benchmark times a clean gate.
 """
 import os
 import sys
@@ -121,6 +123,7 @@ compose:
 def main():
     root, apps = sys.argv[1], int(sys.argv[2])
     components = "--components" in sys.argv[3:]
+    graph = components and "--graph" in sys.argv[3:]
     for i in range(apps):
         name = f"app{i:04d}"
         d = os.path.join(root, "environments", name)
@@ -131,6 +134,16 @@ def main():
             with open(os.path.join(d, f"{env}.yaml"), "w") as f:
                 if env != "prod":
                     f.write("replicas: 1\n")
+                elif graph:
+                    after = f"app{(i + 1) % apps:04d}"
+                    api = "{db: {port: pg}, %s/api: {port: http}}" % after
+                    f.write(
+                        PROD
+                        + "networkPolicies: true\n"
+                        + PROD_COMPONENTS.replace(
+                            "  api: {", "  api: {connections: %s, " % api
+                        )
+                    )
                 elif components:
                     f.write(PROD + PROD_COMPONENTS)
                 else:

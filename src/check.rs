@@ -85,9 +85,12 @@ pub fn rule_docs(findings: &[Finding]) -> Vec<report::RuleDoc> {
 /// The code of golden drift findings.
 const DRIFT: &str = "golden-drift";
 
-/// Loads, renders, compares, validates and lints one environment.
+/// Loads (with `loader`, one for the whole run), renders, compares, validates and lints one
+/// environment.
+#[allow(clippy::too_many_arguments)]
 pub fn check_environment(
     ws: &Workspace,
+    loader: &spec::Loader,
     renderer: &Renderer,
     registry: &Registry,
     id: &EnvId,
@@ -104,7 +107,7 @@ pub fn check_environment(
         drift: Vec::new(),
         report: Report::default(),
     };
-    let env = match spec::load_environment(&ws.root, id) {
+    let env = match loader.load(id) {
         Ok(env) => env,
         Err(e) => {
             outcome.error = Some(e.to_string());

@@ -172,8 +172,10 @@ fn a_spec_change_is_reported_on_its_spec_line_before_and_after_accept() {
     // Text: the spec excerpt, then the rendered line.
     let out = shipshape(ws.path(), &["check", ENV]);
     let stdout = String::from_utf8(out.stdout).unwrap();
+    // The caret's gutter is as wide as the line number.
+    let gutter = " ".repeat(line.to_string().len() + 2);
     let block = format!(
-        "{SPEC}:{line}:3: warning[SS103/read-only-root-fs]: container `api` has a writable root filesystem\n  {line} |   readOnlyRootFilesystem: false\n     |   ^\n  rendered: {GOLDEN}:{rendered_line}:{rendered_col}\n"
+        "{SPEC}:{line}:3: warning[SS103/read-only-root-fs]: container `api` has a writable root filesystem\n  {line} |   readOnlyRootFilesystem: false\n{gutter} |   ^\n  rendered: {GOLDEN}:{rendered_line}:{rendered_col}\n"
     );
     assert!(stdout.contains(&block), "{stdout}");
 }

@@ -73,6 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .context("invalid rule selection")?;
     }
     let today = Date::today();
+    let loader = crate::spec::Loader::new(&ws.root);
     let progress = Progress::new("check", "environments", ids.len());
     // The schemas load on one thread while the first environments render on the other.
     let (_, outcomes) = rayon::join(
@@ -81,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ids.par_iter()
                 .map(|id| {
                     let outcome = check_environment(
-                        &ws, &renderer, &registry, id, &config, &cli_layer, today,
+                        &ws, &loader, &renderer, &registry, id, &config, &cli_layer, today,
                     );
                     progress.advance(1);
                     outcome

@@ -139,8 +139,11 @@ fn findings_line(ws: &Workspace, ids: &[crate::spec::EnvId]) -> anyhow::Result<S
     let today = Date::today();
     let mut report = Report::default();
     let mut fails = false;
+    let loader = crate::spec::Loader::new(&ws.root);
     for id in ids {
-        let outcome = check_environment(ws, &renderer, &registry, id, &config, &cli_layer, today);
+        let outcome = check_environment(
+            ws, &loader, &renderer, &registry, id, &config, &cli_layer, today,
+        );
         fails |= outcome.fails;
         report.findings.extend(outcome.report.findings);
         report.resources.extend(outcome.report.resources);

@@ -287,11 +287,17 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
             Some((p.container_port, p.protocol))
         };
         let mut covered = Vec::new();
+        // The app's pods as policies select them (the instance alone under a Flagger canary).
+        let pods = crate::spec::connections::app_pod_selector(spec, &name, &environment.id.env);
+        let mut policy_selector = selector.clone();
+        if let Some(labels) = policy_selector.as_object_mut() {
+            labels.retain(|k, _| pods.contains_key(k));
+        }
         if spec.targets.contains(&Target::Kubernetes) {
             covered.push(super::network_policies::Covered {
                 name: name.clone(),
                 labels: json!(labels),
-                selector: selector.clone(),
+                selector: policy_selector,
                 ingress_port: ingress_port(&spec.ports, &spec.ingress),
                 metrics_port: metrics_port(spec),
             });
@@ -309,7 +315,7 @@ pub fn build(environment: &Environment, sources: &[String]) -> Value {
                 metrics_port: None,
             });
         }
-        super::network_policies::build(spec, &name, connections, &covered)
+        super::network_policies::build(spec, &name, connections, &environment.clients, &covered)
     };
     let context = json!({
         "app": environment.id.app,

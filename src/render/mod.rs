@@ -34,7 +34,7 @@ use serde_json::Value;
 
 use crate::manifest::yaml::parse_stream;
 use crate::spec::load::display_path;
-use crate::spec::{EnvId, Environment, SpecError, Target, load_environment};
+use crate::spec::{EnvId, Environment, Loader, SpecError, Target};
 use crate::workspace::Workspace;
 
 /// One rendered file of one environment.
@@ -414,9 +414,11 @@ pub fn render_all(
     workspace: &Workspace,
     ids: &[EnvId],
 ) -> Vec<(EnvId, Result<Vec<RenderedFile>, RenderError>)> {
+    let loader = Loader::new(&workspace.root);
     ids.par_iter()
         .map(|id| {
-            let result = load_environment(&workspace.root, id)
+            let result = loader
+                .load(id)
                 .map_err(RenderError::from)
                 .and_then(|environment| renderer.render(&environment));
             (id.clone(), result)

@@ -2,9 +2,10 @@
 //! Kubernetes, one policy selecting its pods that allows exactly its edges.
 //!
 //! - Ingress: the workloads of this app that connect to it, on the ports they connect to;
+//!   then the workloads of other apps of the same environment that connect to it (their
+//!   namespace selected by `kubernetes.io/metadata.name` when it is another), on theirs;
 //!   for a workload with an `ingress`, its port from the ingress controller's namespace;
 //!   the app's metrics port from `monitoringNamespace` when set.
-//!   Clients in other apps are not let in by these policies.
 //! - Egress: each connection's target pods on their port (another namespace's by
 //!   `kubernetes.io/metadata.name`), an external range as an `ipBlock`, and DNS (port 53,
 //!   UDP and TCP, to kube-system's kube-dns pods). A NetworkPolicy cannot name a host, so a
@@ -16,7 +17,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::spec::Spec;
-use crate::spec::connections::{Connections, Endpoint, EndpointKind};
+use crate::spec::connections::{Client, Clients, Connections, Endpoint, EndpointKind};
 use crate::spec::model::Protocol;
 
 /// A workload the policies cover: its name (the app's or a component key), labels,
@@ -63,12 +64,38 @@ fn egress_rule(own_namespace: &str, e: &Endpoint) -> Option<Value> {
     Some(json!({"to": [to], "ports": ports}))
 }
 
+/// One ingress rule per client workload of another app (in the order of `clients`: by app,
+/// workload, port), with the ports it connects to.
+fn client_rules(own_namespace: &str, clients: &[Client]) -> Vec<Value> {
+    let mut rules: Vec<Value> = Vec::new();
+    let mut last: Option<(&str, &str)> = None;
+    for c in clients {
+        let p = port(c.pod_port, c.protocol);
+        if last == Some((c.app.as_str(), c.workload.as_str())) {
+            if let Some(ports) = rules.last_mut().and_then(|r| r["ports"].as_array_mut()) {
+                ports.push(p);
+            }
+            continue;
+        }
+        last = Some((&c.app, &c.workload));
+        let mut peer = Map::new();
+        if c.namespace != own_namespace {
+            peer.insert("namespaceSelector".into(), namespace_selector(&c.namespace));
+        }
+        peer.insert("podSelector".into(), json!({"matchLabels": c.selector}));
+        rules.push(json!({"from": [Value::Object(peer)], "ports": [p]}));
+    }
+    rules
+}
+
 /// The policies, in the order of `covered` (the app's own workload first, then components
-/// by key); empty unless the spec asks for them.
+/// by key); empty unless the spec asks for them. `clients` are the workloads of other apps
+/// that connect to this app's.
 pub fn build(
     spec: &Spec,
     app_name: &str,
     connections: &Connections,
+    clients: &Clients,
     covered: &[Covered],
 ) -> Vec<Value> {
     if !spec.network_policies {
@@ -102,6 +129,9 @@ pub fn build(
                         "ports": ports,
                     }));
                 }
+            }
+            if let Some(clients) = clients.get(&w.name) {
+                ingress.extend(client_rules(&spec.namespace, clients));
             }
             if let Some((number, protocol)) = w.ingress_port {
                 ingress.push(json!({

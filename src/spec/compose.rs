@@ -188,17 +188,13 @@ pub fn used_with(
             continue;
         }
         // The connection checks have already reported an app that cannot be loaded.
-        let Some(Ok(env)) = peers(&app) else {
+        let Some(Ok(peer)) = peers(&app) else {
             continue;
         };
-        let peer_name = env.name().to_string();
+        let peer_name = peer.name.clone().unwrap_or_else(|| app.clone());
         for (kind, seen, names) in [
-            (
-                "service",
-                &mut services_seen,
-                services(&env.spec, &peer_name),
-            ),
-            ("named volume", &mut volumes_seen, named_volumes(&env.spec)),
+            ("service", &mut services_seen, services(&peer, &peer_name)),
+            ("named volume", &mut volumes_seen, named_volumes(&peer)),
         ] {
             for n in names {
                 match seen.get(&n.name) {
@@ -239,10 +235,9 @@ pub fn used_with(
             other_apps: others,
         };
         // The peer's own errors are reported when it is checked itself.
-        let peer_connections =
-            super::connections::check(&env.spec, &peer_ws, peers, &mut |_, _, _| {});
-        if env.spec.targets.contains(&Target::Compose) {
-            for (next_app, _) in cross_app_edges(&env.spec, &peer_name, &peer_connections) {
+        let peer_connections = super::connections::check(&peer, &peer_ws, peers, &mut |_, _, _| {});
+        if peer.targets.contains(&Target::Compose) {
+            for (next_app, _) in cross_app_edges(&peer, &peer_name, &peer_connections) {
                 queue.push((next_app, via.clone()));
             }
         }

@@ -11,12 +11,12 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::component_checks::renders;
-use super::load::Environment;
 use super::model::{Port, Protocol, Spec, Target};
 use super::pod::EnvValue;
 use super::types::IntOrString;
@@ -147,9 +147,12 @@ pub type Connections = BTreeMap<String, BTreeMap<String, Endpoint>>;
 
 type Report<'a> = dyn FnMut(&str, String, Option<String>) + 'a;
 
-/// Loads another app's spec for the same environment: `None` when the app has no such
+/// Another app's spec for the same environment: `None` when the app has no such
 /// environment, `Some(Err(n))` when its spec has `n` errors.
-pub type PeerLoader<'a> = dyn FnMut(&str) -> Option<Result<Environment, usize>> + 'a;
+pub type Peer = Option<Result<Arc<Spec>, usize>>;
+
+/// Loads another app's spec for the same environment.
+pub type PeerLoader<'a> = dyn FnMut(&str) -> Peer + 'a;
 
 /// What the checks need about the workspace.
 pub struct Workspace<'a> {
@@ -210,6 +213,49 @@ fn component_service(key: &str, c: &Component, port: &str) -> Option<(String, bo
     }
 }
 
+/// The labels that select the pods of an app's own workload: its adopted selector labels, or
+/// name and instance; under a Flagger canary without the labels Flagger rewrites. Flagger
+/// serves from its copy of the Deployment (`<name>-primary`), whose pods' `app`, `name` and
+/// `app.kubernetes.io/name` labels it suffixes with `-primary`; it leaves the others (such as
+/// `app.kubernetes.io/instance`) as they are, so those select the pods of both. When no
+/// other label is left the selector stays whole.
+pub fn app_pod_selector(spec: &Spec, name: &str, env: &str) -> BTreeMap<String, String> {
+    let mut selector = workload_selector(spec, name, env, None);
+    if spec
+        .rollout
+        .canary
+        .as_ref()
+        .is_some_and(|c| c.flagger.is_some())
+    {
+        let kept: BTreeMap<String, String> = selector
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "app" | "name" | "app.kubernetes.io/name"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !kept.is_empty() {
+            selector = kept;
+        }
+    }
+    selector
+}
+
+/// The app (folder name) and workload (a component key, `None` for the app's own) that the
+/// key of a workload connection names, before either is checked; `None` when it names no
+/// component of this app and no app of the workspace.
+fn named_workload<'k>(
+    spec: &Spec,
+    ws: &Workspace<'k>,
+    key: &'k str,
+) -> Option<(&'k str, Option<&'k str>)> {
+    match key.split_once('/') {
+        Some((app, component)) => Some((app, Some(component))),
+        None if spec.components.contains_key(key) => Some((ws.app, Some(key))),
+        None if key == ws.app_name => Some((ws.app, None)),
+        None if ws.other_apps.iter().any(|a| a == key) => Some((key, None)),
+        None => None,
+    }
+}
+
 /// Checks every connection and address of a spec and resolves them.
 pub fn check(
     spec: &Spec,
@@ -217,7 +263,7 @@ pub fn check(
     peers: &mut PeerLoader<'_>,
     report: &mut Report<'_>,
 ) -> Connections {
-    let mut loaded: BTreeMap<String, Option<Result<Environment, usize>>> = BTreeMap::new();
+    let mut loaded: BTreeMap<String, Peer> = BTreeMap::new();
     let mut out = Connections::new();
     let mut workloads: Vec<(String, String, &BTreeMap<String, Connection>)> =
         vec![(ws.app_name.to_string(), String::new(), &spec.connections)];
@@ -247,7 +293,7 @@ fn resolve(
     spec: &Spec,
     ws: &Workspace<'_>,
     peers: &mut PeerLoader<'_>,
-    loaded: &mut BTreeMap<String, Option<Result<Environment, usize>>>,
+    loaded: &mut BTreeMap<String, Peer>,
     key: &str,
     conn: &Connection,
     at: &str,
@@ -256,11 +302,8 @@ fn resolve(
     if conn.is_external() {
         return external(key, conn, at, report);
     }
-    let (app, component) = match key.split_once('/') {
-        Some((app, component)) => (app, Some(component)),
-        None if spec.components.contains_key(key) => (ws.app, Some(key)),
-        None if key == ws.app_name => (ws.app, None),
-        None if ws.other_apps.iter().any(|a| a == key) => (key, None),
+    let (app, component) = match named_workload(spec, ws, key) {
+        Some(named) => named,
         None => {
             let mut candidates: Vec<String> = spec.components.keys().cloned().collect();
             candidates.push(ws.app_name.to_string());
@@ -276,7 +319,6 @@ fn resolve(
         }
     };
     let same_app = app == ws.app;
-    let peer;
     let target_spec: &Spec = if same_app {
         spec
     } else {
@@ -290,10 +332,7 @@ fn resolve(
         }
         let entry = loaded.entry(app.to_string()).or_insert_with(|| peers(app));
         match entry {
-            Some(Ok(env)) => {
-                peer = env.clone();
-                &peer.spec
-            }
+            Some(Ok(peer)) => peer,
             Some(Err(n)) => {
                 report(
                     at,
@@ -450,7 +489,7 @@ fn resolve(
             });
             let on_compose = s.targets.contains(&Target::Compose);
             let healthy = s.has_compose_healthcheck();
-            let selector = workload_selector(s, &target_app_name, ws.env, None);
+            let selector = app_pod_selector(s, &target_app_name, ws.env);
             (
                 k8s,
                 on_k8s,
@@ -513,6 +552,107 @@ fn resolve(
         compose,
         compose_service,
     })
+}
+
+/// A workload of another app that connects to a workload of this app: what the target's
+/// NetworkPolicy lets in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Client {
+    /// The client app's folder name.
+    pub app: String,
+    /// The client workload: its app's name or a component key.
+    pub workload: String,
+    /// The namespace of the client's pods.
+    pub namespace: String,
+    /// The labels that select the client's pods.
+    pub selector: BTreeMap<String, String>,
+    /// The port on the target's pods.
+    pub pod_port: u16,
+    /// Its protocol.
+    pub protocol: Protocol,
+}
+
+/// This app's workloads (the app's name or a component key) -> the workloads of other apps
+/// that connect to it, sorted.
+pub type Clients = BTreeMap<String, Vec<Client>>;
+
+/// Adds to `clients` the workloads of another app (`client_app`, with `client` its spec for
+/// the same environment) that connect to a workload of this app (`ws.app`, whose spec is
+/// `target`), where both render for Kubernetes. A connection that does not check is left
+/// out: the client's own load reports it.
+pub fn add_clients(
+    target: &Arc<Spec>,
+    ws: &Workspace<'_>,
+    client_app: &str,
+    client: &Spec,
+    clients: &mut Clients,
+) {
+    // Only connections to this app matter, so the client needs to know of no other app.
+    let client_ws = Workspace {
+        env: ws.env,
+        app: client_app,
+        app_name: client.name.as_deref().unwrap_or(client_app),
+        other_apps: vec![ws.app.to_string()],
+    };
+    let mut workloads: Vec<(&str, Option<&Component>, &BTreeMap<String, Connection>)> = Vec::new();
+    if client.targets.contains(&Target::Kubernetes) {
+        workloads.push((client_ws.app_name, None, &client.connections));
+    }
+    for (key, c) in &client.components {
+        if renders(client, c, Target::Kubernetes) {
+            workloads.push((key, Some(c), &c.connections));
+        }
+    }
+    let mut loaded = BTreeMap::new();
+    for (workload, component, connections) in workloads {
+        for (key, conn) in connections {
+            if conn.is_external()
+                || named_workload(client, &client_ws, key).is_none_or(|(app, _)| app != ws.app)
+            {
+                continue;
+            }
+            let endpoint = resolve(
+                client,
+                &client_ws,
+                &mut |_| Some(Ok(Arc::clone(target))),
+                &mut loaded,
+                key,
+                conn,
+                "",
+                &mut |_, _, _| {},
+            );
+            let Some(Endpoint {
+                kind: EndpointKind::Workload(to),
+                pod_port,
+                protocol,
+                ..
+            }) = endpoint
+            else {
+                continue;
+            };
+            if !to.on_kubernetes {
+                continue;
+            }
+            let entry = clients
+                .entry(to.component.unwrap_or_else(|| ws.app_name.to_string()))
+                .or_default();
+            entry.push(Client {
+                app: client_app.to_string(),
+                workload: workload.to_string(),
+                namespace: client.namespace.clone(),
+                selector: match component {
+                    Some(c) => {
+                        workload_selector(client, client_ws.app_name, ws.env, Some((workload, c)))
+                    }
+                    None => app_pod_selector(client, workload, ws.env),
+                },
+                pod_port,
+                protocol,
+            });
+            entry.sort();
+            entry.dedup();
+        }
+    }
 }
 
 /// The labels that select a workload's pods on Kubernetes: the app's own (`None`) or a

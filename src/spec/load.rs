@@ -5,13 +5,15 @@
 //! own JSON Schema (the one exported for editors), so what an editor flags and what shipshape
 //! reports never disagree.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
+use super::connections::Peer;
 use super::layer::Layered;
 use super::model::Spec;
 use crate::manifest::Location;
@@ -46,6 +48,9 @@ pub struct Environment {
     /// Every workload's declared connections, resolved (empty for an app loaded only to
     /// check another app's connections to it).
     pub connections: super::connections::Connections,
+    /// With `networkPolicies`, the workloads of other apps (of the same environment) that
+    /// connect to each workload of this app; empty without.
+    pub clients: super::connections::Clients,
     /// The other apps (folder names) whose Compose files this app's Compose file is used
     /// with, because its services depend on theirs (empty for an app loaded only to check
     /// another app's connections to it).
@@ -230,20 +235,12 @@ fn validator() -> &'static jsonschema::Validator {
 
 /// Reads `app.yaml` (optional) and `<env>.yaml` of an app, layers them and checks the result.
 pub fn load_environment(root: &Path, id: &EnvId) -> Result<Environment, SpecError> {
-    let dir = root.join("environments").join(&id.app);
-    let mut files = Vec::new();
-    let app_file = dir.join("app.yaml");
-    // Anything by that name is read (a folder or a FIFO is an error, not left out).
-    if app_file.exists() {
-        files.push(app_file);
-    }
-    files.push(dir.join(format!("{}.yaml", id.env)));
-    load_files(root, id, &files)
+    Loader::new(root).load(id)
 }
 
 /// Layers the given files in order and checks the result.
 pub fn load_files(root: &Path, id: &EnvId, files: &[PathBuf]) -> Result<Environment, SpecError> {
-    load_checked(root, id, files, None, true)
+    Loader::new(root).load_files(id, files)
 }
 
 /// Layers spec texts that are not (yet) on disk, each named by the path it would have, and
@@ -255,50 +252,131 @@ pub fn load_texts(
     files: &[(PathBuf, String)],
 ) -> Result<Environment, SpecError> {
     let (paths, texts): (Vec<PathBuf>, Vec<String>) = files.iter().cloned().unzip();
-    load_checked(root, id, &paths, Some(&texts), true)
+    load_checked(root, id, &paths, Some(&texts), Some(&Loader::new(root)))
 }
 
-/// The apps of a workspace other than `app`: the folders under `environments/`, sorted.
-fn other_apps(root: &Path, app: &str) -> Vec<String> {
-    let mut apps: Vec<String> = std::fs::read_dir(root.join("environments"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| name != app && !name.starts_with('.'))
-        .collect();
-    apps.sort();
-    apps
+/// Reads the environments of one workspace. The specs of other apps that an environment's
+/// connections need (the targets of its connections to other apps; with `networkPolicies`,
+/// every app of the same environment, to find the ones that connect to it) are read once
+/// per loader however many environments need them, so one loader for a whole run reads each
+/// spec at most twice: once as itself, once as another app's peer.
+#[derive(Debug)]
+pub struct Loader {
+    root: PathBuf,
+    apps: OnceLock<Vec<String>>,
+    peers: Mutex<HashMap<EnvId, Arc<OnceLock<Peer>>>>,
 }
 
-/// Reads another app's environment to check connections to it (without following its own
-/// connections to further apps).
-fn load_peer(root: &Path, app: &str, env: &str) -> Option<Result<Environment, usize>> {
-    let id = EnvId {
-        app: app.to_string(),
-        env: env.to_string(),
-    };
-    let dir = root.join("environments").join(app);
-    let env_file = dir.join(format!("{env}.yaml"));
-    if !env_file.is_file() {
-        return None;
+impl Loader {
+    /// A loader for the workspace at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Loader {
+        Loader {
+            root: root.into(),
+            apps: OnceLock::new(),
+            peers: Mutex::new(HashMap::new()),
+        }
     }
-    let mut files = Vec::new();
-    let app_file = dir.join("app.yaml");
-    if app_file.is_file() {
-        files.push(app_file);
+
+    /// Reads `app.yaml` (optional) and `<env>.yaml` of an app, layers them and checks the
+    /// result.
+    pub fn load(&self, id: &EnvId) -> Result<Environment, SpecError> {
+        let dir = self.root.join("environments").join(&id.app);
+        let mut files = Vec::new();
+        let app_file = dir.join("app.yaml");
+        // Anything by that name is read (a folder or a FIFO is an error, not left out).
+        if app_file.exists() {
+            files.push(app_file);
+        }
+        files.push(dir.join(format!("{}.yaml", id.env)));
+        self.load_files(id, &files)
     }
-    files.push(env_file);
-    Some(load_checked(root, &id, &files, None, false).map_err(|e| e.diagnostics.len()))
+
+    /// Layers the given files in order and checks the result.
+    pub fn load_files(&self, id: &EnvId, files: &[PathBuf]) -> Result<Environment, SpecError> {
+        load_checked(&self.root, id, files, None, Some(self))
+    }
+
+    /// Every app of the workspace: the folders under `environments/`, sorted.
+    fn apps(&self) -> &[String] {
+        self.apps.get_or_init(|| {
+            let mut apps: Vec<String> = std::fs::read_dir(self.root.join("environments"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|name| !name.starts_with('.'))
+                .collect();
+            apps.sort();
+            apps
+        })
+    }
+
+    /// The apps of the workspace other than `app`, sorted.
+    fn other_apps(&self, app: &str) -> Vec<String> {
+        self.apps().iter().filter(|a| *a != app).cloned().collect()
+    }
+
+    /// Another app's spec for an environment (without following its own connections), read
+    /// at most once.
+    fn peer(&self, app: &str, env: &str) -> Peer {
+        let id = EnvId {
+            app: app.to_string(),
+            env: env.to_string(),
+        };
+        let cell = {
+            let mut peers = self.peers.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(peers.entry(id.clone()).or_default())
+        };
+        cell.get_or_init(|| {
+            let files = self.peer_files(app, env)?;
+            Some(
+                load_checked(&self.root, &id, &files, None, None)
+                    .map(|e| Arc::new(e.spec))
+                    .map_err(|e| e.diagnostics.len()),
+            )
+        })
+        .clone()
+    }
+
+    /// The spec files of another app's environment: `None` when it has no such environment.
+    fn peer_files(&self, app: &str, env: &str) -> Option<Vec<PathBuf>> {
+        let dir = self.root.join("environments").join(app);
+        let env_file = dir.join(format!("{env}.yaml"));
+        if !env_file.is_file() {
+            return None;
+        }
+        let mut files = Vec::new();
+        let app_file = dir.join("app.yaml");
+        if app_file.is_file() {
+            files.push(app_file);
+        }
+        files.push(env_file);
+        Some(files)
+    }
+
+    /// Whether another app's spec files could name `target` (a connection to it spells the
+    /// app's folder name): they mention it, hold an escape sequence that could spell it, or
+    /// cannot be read.
+    fn could_name(&self, app: &str, env: &str, target: &str) -> bool {
+        self.peer_files(app, env).is_none_or(|files| {
+            files.iter().any(|f| {
+                std::fs::read_to_string(f)
+                    .map_or(true, |text| text.contains(target) || text.contains('\\'))
+            })
+        })
+    }
 }
 
+/// Reads and checks an environment (from `texts` when given, one per file, instead of the
+/// files); with a loader, also its connections (resolved) and, with `networkPolicies`, the
+/// workloads of other apps that connect to it.
 fn load_checked(
     root: &Path,
     id: &EnvId,
     files: &[PathBuf],
     texts: Option<&[String]>,
-    follow_connections: bool,
+    loader: Option<&Loader>,
 ) -> Result<Environment, SpecError> {
     let mut diagnostics = Vec::new();
     let mut layered = Layered::default();
@@ -442,26 +520,32 @@ fn load_checked(
                 super::checks::check_spec(&spec, &mut report);
                 let app_name = spec.name.as_deref().unwrap_or(&id.app);
                 super::component_checks::check_components(&spec, app_name, &mut report);
-                let (connections, compose_with) = if follow_connections {
-                    let ws = super::connections::Workspace {
-                        env: &id.env,
-                        app: &id.app,
-                        app_name,
-                        other_apps: other_apps(root, &id.app),
-                    };
-                    let mut peers = |app: &str| load_peer(root, app, &id.env);
-                    let connections =
-                        super::connections::check(&spec, &ws, &mut peers, &mut report);
-                    let compose_with = super::compose::used_with(
-                        &spec,
-                        &ws,
-                        &connections,
-                        &mut peers,
-                        &mut report,
-                    );
-                    (connections, compose_with)
-                } else {
-                    Default::default()
+                let (connections, clients, compose_with) = match loader {
+                    Some(loader) => {
+                        let ws = super::connections::Workspace {
+                            env: &id.env,
+                            app: &id.app,
+                            app_name,
+                            other_apps: loader.other_apps(&id.app),
+                        };
+                        let mut peers = |app: &str| loader.peer(app, &id.env);
+                        let connections =
+                            super::connections::check(&spec, &ws, &mut peers, &mut report);
+                        let compose_with = super::compose::used_with(
+                            &spec,
+                            &ws,
+                            &connections,
+                            &mut peers,
+                            &mut report,
+                        );
+                        let clients = if spec.network_policies {
+                            clients(loader, &spec, &ws, &mut report)
+                        } else {
+                            Default::default()
+                        };
+                        (connections, clients, compose_with)
+                    }
+                    None => Default::default(),
                 };
                 if diagnostics.is_empty() {
                     return Ok(Environment {
@@ -470,6 +554,7 @@ fn load_checked(
                         layered,
                         files: files.to_vec(),
                         connections,
+                        clients,
                         compose_with,
                     });
                 }
@@ -487,6 +572,39 @@ fn load_checked(
         env: id.to_string(),
         diagnostics,
     })
+}
+
+/// The workloads of every other app of the environment that connect to this one's. An app
+/// whose spec has errors cannot say whether it connects here: when its files could name this
+/// app, that is an error of this environment too, since its policies might leave the app's
+/// clients out.
+fn clients(
+    loader: &Loader,
+    spec: &Spec,
+    ws: &super::connections::Workspace<'_>,
+    report: &mut dyn FnMut(&str, String, Option<String>),
+) -> super::connections::Clients {
+    let mut clients = super::connections::Clients::new();
+    let target = Arc::new(spec.clone());
+    for app in &ws.other_apps {
+        match loader.peer(app, ws.env) {
+            None => {}
+            Some(Ok(client)) => {
+                super::connections::add_clients(&target, ws, app, &client, &mut clients)
+            }
+            Some(Err(_)) if !loader.could_name(app, ws.env, ws.app) => {}
+            Some(Err(n)) => report(
+                "/networkPolicies",
+                format!(
+                    "NetworkPolicies cannot be built: app `{app}` has {n} error{} in environment `{}`, so which of its workloads connect here is not known",
+                    if n == 1 { "" } else { "s" },
+                    ws.env
+                ),
+                Some(format!("run `shipshape check {app}/{}`", ws.env)),
+            ),
+        }
+    }
+    clients
 }
 
 /// Checks the extension data (the app's and each component's `extensions`) against the

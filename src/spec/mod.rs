@@ -16,6 +16,6 @@ pub mod types;
 pub mod workload;
 
 pub use load::{
-    EnvId, Environment, SpecDiagnostic, SpecError, load_environment, spec_error_blocks,
+    EnvId, Environment, Loader, SpecDiagnostic, SpecError, load_environment, spec_error_blocks,
 };
 pub use model::{Spec, Target};

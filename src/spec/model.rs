@@ -90,9 +90,9 @@ pub struct Spec {
     pub connections: BTreeMap<String, super::connections::Connection>,
 
     /// Render one NetworkPolicy per workload rendered for Kubernetes, allowing exactly the
-    /// declared connections of this app (plus DNS, and the ingress controller for a
-    /// workload with an `ingress`). Clients in other apps are not allowed in by this app's
-    /// policies.
+    /// declared connections: this app's, and those of other apps' workloads (in the same
+    /// environment) to this app's (plus DNS, and the ingress controller for a workload with
+    /// an `ingress`).
     #[serde(default)]
     pub network_policies: bool,
 
@@ -376,7 +376,9 @@ pub struct Port {
 }
 
 /// Port protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Protocol {
     /// TCP.
     #[default]
