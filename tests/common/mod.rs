@@ -4,10 +4,13 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs the shipshape binary with `args` in the current directory.
+/// Runs the shipshape binary with `args` in the current directory, as on a developer's
+/// machine: `CI` is removed (under `CI=true`, `golden accept` refuses to write), so a test
+/// reads the same whether or not the suite itself runs in CI.
 pub fn shipshape(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shipshape"))
         .args(args)
+        .env_remove("CI")
         .output()
         .expect("the binary runs")
 }
